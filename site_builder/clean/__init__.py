@@ -1,0 +1,162 @@
+"""The cleaner: raw wire copy or an editor's Markdown in, clean Markdown out.
+
+The rules run in the order of :data:`RULES`; each can be switched off by name
+in ``content/style.yaml``.  Text rules are applied line by line, repeatedly
+until nothing changes (at most :data:`MAX_PASSES` times), so that cleaning
+clean text is a no-op.  Every edit is reported as a :class:`Change`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Change
+from .articles import articles
+from .artifacts import is_artifact
+from .casing import casing
+from .document import Block, Line, render, render_table
+from .markdown_blocks import parse_markdown
+from .phrases import phrases
+from .rules import CleanOptions, TextContext, TextRule, apply_rule
+from .spacing import spacing
+from .spelling import spelling
+from .structure import RawLine, structure
+from .whitespace import whitespace
+
+TEXT_RULES: tuple[tuple[str, TextRule], ...] = (
+    ("phrases", phrases),    # multi-word substitutions before single words change
+    ("spelling", spelling),  # "teh" -> "the" before anything reads the word
+    ("spacing", spacing),    # "deserve.some" -> "deserve. some": splits sentences
+    ("articles", articles),  # "a important" -> "an important"
+    ("casing", casing),      # last: sees the sentences the rules above made
+)
+RULES: tuple[str, ...] = ("whitespace", "artifacts", "structure", "tables",
+                          *(name for name, _ in TEXT_RULES))
+"""Every rule name, in the order they run."""
+MAX_PASSES = 3
+
+__all__ = ["RULES", "CleanOptions", "CleanResult", "clean_markdown", "clean_raw"]
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    markdown: str
+    """The cleaned Markdown."""
+    changes: tuple[Change, ...]
+    """Every edit, in file order."""
+    blocks: tuple[Block, ...]
+    """The cleaned blocks (used by import to find the title)."""
+
+
+def clean_raw(text: str, path: str, options: CleanOptions | None = None) -> CleanResult:
+    """Clean raw text where every line is one block (paragraph, heading, row)."""
+    options = options or CleanOptions()
+    changes: list[Change] = []
+    if "whitespace" not in options.disabled:
+        text, found = whitespace(text, path)
+        changes.extend(found)
+    raw_lines: list[RawLine] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "artifacts" not in options.disabled and is_artifact(line, options.artifacts):
+            changes.append(Change(path, number, 1, "artifacts", line.strip(), ""))
+        elif line.strip():
+            raw_lines.append(RawLine(number, line.strip()))
+    if "structure" in options.disabled:
+        blocks = [Block("paragraph", (Line(r.number, 1, "", r.text),)) for r in raw_lines]
+    else:
+        blocks, found = structure(raw_lines, path)
+        changes.extend(found)
+    blocks, found = _clean_blocks(blocks, path, options)
+    changes.extend(found)
+    return CleanResult(render(blocks, separate=True), _sorted(changes), tuple(blocks))
+
+
+def clean_markdown(
+    text: str, path: str, options: CleanOptions | None = None, first_line: int = 1
+) -> CleanResult:
+    """Clean an editor's Markdown body, changing nothing but what it reports."""
+    options = options or CleanOptions()
+    changes: list[Change] = []
+    if "whitespace" not in options.disabled:
+        text, found = whitespace(text, path, first_line)
+        changes.extend(found)
+    blocks, found = parse_markdown(text, path, first_line)
+    if "whitespace" not in options.disabled:
+        changes.extend(found)
+    blocks, found = _clean_blocks(blocks, path, options)
+    changes.extend(found)
+    return CleanResult(render(blocks, separate=False), _sorted(changes), tuple(blocks))
+
+
+def _sorted(changes: list[Change]) -> tuple[Change, ...]:
+    return tuple(sorted(dict.fromkeys(changes), key=lambda c: (c.line, c.column)))
+
+
+def _clean_blocks(blocks: list[Block], path: str, options: CleanOptions) -> tuple[list[Block], list[Change]]:
+    rules = [(n, r) for n, r in TEXT_RULES if n not in options.disabled]
+    changes: list[Change] = []
+    out: list[Block] = []
+    previous_end = ""
+    for block in blocks:
+        new_block, found, previous_end = _clean_block(block, path, options, rules, previous_end)
+        changes.extend(found)
+        if block.kind == "table" and "tables" not in options.disabled:
+            changes.extend(_table_change(block, path))
+        out.append(new_block)
+    return out, changes
+
+
+def _clean_block(
+    block: Block,
+    path: str,
+    options: CleanOptions,
+    rules: list[tuple[str, TextRule]],
+    previous_end: str,
+) -> tuple[Block, list[Change], str]:
+    """Apply the text rules to every prose line of ``block``."""
+    changes: list[Change] = []
+    if block.kind == "table":
+        rows = []
+        for row in block.rows:
+            new_row = []
+            for cell in row:
+                cell, found = _clean_line(cell, True, path, options, rules)
+                changes.extend(found)
+                new_row.append(cell)
+            rows.append(tuple(new_row))
+        return Block("table", block.lines, tuple(rows), block.aligns), changes, ""
+    if block.kind in ("verbatim", "blank"):
+        return block, changes, ""
+    lines = []
+    for line in block.lines:
+        starts = not line.continues or previous_end.rstrip("”’\"')").endswith((".", "!", "?"))
+        line, found = _clean_line(line, starts, path, options, rules)
+        changes.extend(found)
+        lines.append(line)
+        previous_end = line.text.rstrip()
+    return Block(block.kind, tuple(lines), block.rows, block.aligns), changes, previous_end
+
+
+def _clean_line(
+    line: Line, sentence_start: bool, path: str, options: CleanOptions, rules: list[tuple[str, TextRule]]
+) -> tuple[Line, list[Change]]:
+    changes: list[Change] = []
+    for _ in range(MAX_PASSES):
+        before = line.text
+        for name, rule in rules:
+            ctx = TextContext(line, options, sentence_start)
+            line, found = apply_rule(name, rule, line, ctx, path)
+            changes.extend(found)
+        if line.text == before:
+            break
+    return line, changes
+
+
+def _table_change(block: Block, path: str) -> list[Change]:
+    """Report a table whose source lines differ from the canonical form."""
+    canonical = render_table(block)
+    source = [line.text for line in block.lines]
+    if canonical == source or not block.lines:
+        return []
+    first = block.lines[0]
+    return [Change(path, first.number, 1, "tables", source[0].strip(), canonical[0])]

@@ -1,0 +1,76 @@
+"""articles: "a" or "an" by the sound of the next word.
+
+"a important" -> "an important", "A obvious" -> "An obvious", "an union" ->
+"a union".  The usual exceptions are known: a university, a U.S. delegation,
+a one-off, a Ukrainian, an hour, an honest, an MP, an NGO, a NATO summit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .rules import Edit, TextContext
+
+_ARTICLE = re.compile(r"(?<![\w’'-])(a|an|A|An)\s+([\"“‘(]?)([A-Za-z][\w.’'-]*)")
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir", "herb")
+_YOU_PREFIXES = (
+    "unanim", "unic", "unif", "unilateral", "union", "uniq", "unis", "unit", "univ", "unary",
+    "ukr", "uk", "eu", "ewe", "uti", "usu", "use", "usa", "ura", "uri", "uro", "ubiq",
+    "ufo", "ugand", "uto", "uvula",
+)
+_W_SOUND = ("one", "once")
+_WORD_ACRONYMS = frozenset("NATO NASA UNESCO UNICEF OPEC ASEAN AIDS UEFA FIFA OSCE".split())
+_VOWEL_LETTERS = frozenset("AEFHILMNORSX")
+"""Letters whose spoken name starts with a vowel sound: an MP, an NGO, an FBI."""
+
+
+def wants_an(word: str) -> bool | None:
+    """True if ``word`` takes "an", False if "a", None if unsure."""
+    bare = word.rstrip(".’'")
+    letters = bare.replace(".", "")
+    if not letters.isalpha():
+        return None
+    initialism = letters.isupper() and (len(letters) > 1 or "." in bare)
+    if initialism and letters not in _WORD_ACRONYMS:
+        return letters[0] in _VOWEL_LETTERS
+    if len(letters) == 1:
+        return None  # "a" as a letter: "plan a", "a b c"
+    low = letters.lower()
+    if low.startswith(_SILENT_H):
+        return True
+    if low.startswith(_W_SOUND):
+        return False
+    if low[0] == "u":
+        if low.startswith(_YOU_PREFIXES):
+            return False
+        if low.startswith("un"):
+            return True
+        # u + one consonant + vowel sounds "you": usual, utopia, user
+        if len(low) > 2 and low[1] not in "aeiou" and low[2] in "aeiouy" and low[1] != low[2]:
+            return False
+        return True
+    return low[0] in "aeio"
+
+
+def articles(text: str, ctx: TextContext) -> list[Edit]:
+    edits = []
+    for match in _ARTICLE.finditer(text):
+        article, word = match.group(1), match.group(3)
+        if article == "A" and match.start() > 0 and not _after_sentence_end(text, match.start()):
+            continue  # "Plan A is", "vitamin A and": a letter, not an article
+        an = wants_an(word)
+        if an is None or ctx.is_protected_word(word):
+            continue
+        has_n = article.lower() == "an"
+        if an == has_n:
+            continue
+        fixed = ("an" if an else "a")
+        if article[0].isupper():
+            fixed = fixed.capitalize()
+        edits.append(Edit(match.start(1), match.end(1), fixed))
+    return edits
+
+
+def _after_sentence_end(text: str, index: int) -> bool:
+    before = text[:index].rstrip()
+    return not before or before[-1] in ".!?:\"”"

@@ -1,0 +1,78 @@
+"""casing: capital letters where English needs them.
+
+- the first word of a paragraph, list item, heading or table header cell;
+- the word after a sentence ends (". this could" -> ". This could"), but not
+  after an abbreviation ("the U.S. has", "e.g. the");
+- the text after a list label ("- Human Rights Advocacy: joint" -> "Joint");
+- proper nouns written in lower case ("belarus", "september 2020"), from a
+  gazetteer plus the words the corpus itself always capitalises.
+
+Words with inner capitals ("iPhone"), protected words and registered names
+are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .rules import Edit, TextContext
+
+_FIRST_WORD = re.compile(r"^[\s\"“‘'(\[*_]*([^\W\d_][\w’'-]*)")
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_]|[\)”’\"])([.!?][”’\"]?)(\s+)([\"“‘(]?)([^\W\d_][\w’'-]*)")
+_LABEL = re.compile(r"^([^\W\d_][^:.!?]{0,60}):\s+([^\W\d_][\w’'-]*)")
+_WORD = re.compile(r"(?<![\w’'.-])([^\W\d_][\w’'-]*)")
+_LIST_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s")
+
+ABBREVIATIONS = frozenset(
+    "e.g i.e etc vs mr mrs ms dr st no nos approx cf al gen col sen rep gov lt sgt capt prof "
+    "inc ltd co corp jr sr fig vol pp p ed eds dept est jan feb mar apr jun jul aug sep sept "
+    "oct nov dec mt ft ave blvd".split()
+)
+
+
+def _needs_capital(word: str, ctx: TextContext) -> bool:
+    if not word[0].islower() or ctx.is_protected_word(word):
+        return False
+    return not any(ch.isupper() for ch in word[1:])  # iPhone, eBay: leave alone
+
+
+def _capital(start: int, word: str) -> Edit:
+    return Edit(start, start + 1, word[0].upper())
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """Is the token ending at ``end`` (just before its final period) an abbreviation?"""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    token = text[start:end].strip("(\"“‘'").lower()
+    return "." in token or token in ABBREVIATIONS or len(token) == 1
+
+
+def casing(text: str, ctx: TextContext) -> list[Edit]:
+    edits: list[Edit] = []
+    role = ctx.line.role
+    if ctx.sentence_start and role in ("sentence", "heading", "header_cell"):
+        first = _FIRST_WORD.match(text)
+        if first and _needs_capital(first.group(1), ctx):
+            edits.append(_capital(first.start(1), first.group(1)))
+    if role == "sentence" and _LIST_PREFIX.match(ctx.line.prefix):
+        label = _LABEL.match(text)
+        if label and len(label.group(1).split()) <= 6 and _needs_capital(label.group(2), ctx):
+            edits.append(_capital(label.start(2), label.group(2)))
+    if role in ("sentence", "heading"):
+        for match in _SENTENCE_END.finditer(text):
+            mark, word = match.group(1), match.group(4)
+            if mark.startswith(".") and _is_abbreviation(text, match.start(1)):
+                continue
+            if text[max(0, match.start(1) - 2): match.start(1) + 1].endswith(".."):
+                continue  # an ellipsis does not end a sentence
+            if _needs_capital(word, ctx):
+                edits.append(_capital(match.start(4), word))
+    nouns = ctx.options.proper_nouns
+    if nouns:
+        for match in _WORD.finditer(text):
+            word = match.group(1)
+            if word.islower() and word in nouns and not ctx.is_protected_word(word):
+                edits.append(_capital(match.start(1), word))
+    return edits

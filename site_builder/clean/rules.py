@@ -1,0 +1,119 @@
+"""What a text rule is, and the driver that applies one to a line safely.
+
+A text rule is a pure function ``(text, context) -> list[Edit]``: it proposes
+replacements of spans of one line's prose.  :func:`apply_rule` drops every
+edit that touches a protected span (URL, code, quotation, registered name) or
+that would change a digit, applies the rest, and returns the new text with a
+:class:`Change` per edit.  Rules therefore stay small and cannot break the
+cleaner's promises even when they are wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..model import Change
+from .document import Line
+from .protect import Span, overlaps, protected_spans
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+    warn_only: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """An editor's substitution from style.yaml."""
+
+    find: str
+    replace: str
+    warn: bool = False
+    """Only report it; leave the text alone."""
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Everything the rules need to know beyond the text itself."""
+
+    disabled: frozenset[str] = frozenset()
+    """Names of rules switched off in style.yaml."""
+    protected_words: frozenset[str] = frozenset()
+    """Words never to change, compared case-insensitively."""
+    phrases: tuple[Phrase, ...] = ()
+    artifacts: tuple[str, ...] = ()
+    """Lines of page chrome to drop, compared case-insensitively."""
+    names: re.Pattern[str] | None = None
+    """Registered people's names and aliases: never edited."""
+    proper_nouns: frozenset[str] = frozenset()
+    """Lower-cased words known to be proper nouns (gazetteer plus corpus)."""
+
+
+@dataclass(frozen=True)
+class TextContext:
+    """One line as a rule sees it."""
+
+    line: Line
+    options: CleanOptions
+    sentence_start: bool
+    """True when the text's first word starts a sentence."""
+    spans: list[Span] = field(default_factory=list)
+
+    def is_protected_word(self, word: str) -> bool:
+        return word.lower() in self.options.protected_words
+
+
+TextRule = Callable[[str, TextContext], list[Edit]]
+
+
+def _context(before: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole whitespace-delimited words for display."""
+    left = start
+    while left > 0 and not before[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(before) and not before[right].isspace():
+        right += 1
+    if right == left:
+        right = min(len(before), end + 1)
+    return left, right
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def apply_rule(name: str, rule: TextRule, line: Line, ctx: TextContext, path: str) -> tuple[Line, list[Change]]:
+    """Apply one rule to one line; return the new line and what changed."""
+    text = line.text
+    spans = protected_spans(text, ctx.options.names)
+    ctx = TextContext(line, ctx.options, ctx.sentence_start, spans)
+    edits = sorted(rule(text, ctx), key=lambda e: (e.start, e.end))
+    accepted: list[Edit] = []
+    last_end = -1
+    for edit in edits:
+        if edit.start < last_end or overlaps(spans, edit.start, edit.end):
+            continue
+        old = text[edit.start:edit.end]
+        if _DIGITS.findall(old) != _DIGITS.findall(edit.replacement) or old == edit.replacement:
+            continue
+        accepted.append(edit)
+        last_end = edit.end
+    changes: list[Change] = []
+    new_text = text
+    for edit in reversed(accepted):
+        left, right = _context(text, edit.start, edit.end)
+        before = text[left:right]
+        after = text[left:edit.start] + edit.replacement + text[edit.end:right]
+        changes.append(Change(path, line.number, line.column + edit.start, name,
+                              before, after, warn_only=edit.warn_only))
+        if not edit.warn_only:
+            new_text = new_text[: edit.start] + edit.replacement + new_text[edit.end:]
+    changes.reverse()
+    return line.with_text(new_text), changes

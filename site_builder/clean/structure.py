@@ -1,0 +1,84 @@
+"""Structure of raw wire copy: every line is one block; find what each is.
+
+Raw text has no markup.  A line is a table row if it has pipe-separated cells,
+a list item if it starts with a bullet, a heading if it is short and has no
+closing punctuation, and otherwise a paragraph.  After a "Frequently Asked
+Questions" heading, lines ending in "?" are questions (``###``) and the lines
+after them their answers, until the next heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Change
+from .document import Block, Line
+from .tables import build_table, is_table_row
+
+_BULLET = re.compile(r"^([-*+•●▪]|\d{1,3}[.)])\s+")
+_FAQ = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.I)
+_CLOSING = tuple(".,;:!?\"”’)»…")
+MAX_HEADING_WORDS = 20
+MAX_HEADING_CHARS = 160
+
+
+@dataclass(frozen=True)
+class RawLine:
+    number: int
+    text: str
+
+
+def is_heading(text: str) -> bool:
+    """Short, starts like a word, and does not end like a sentence."""
+    stripped = text.strip()
+    if not stripped or stripped.endswith(_CLOSING) or len(stripped) > MAX_HEADING_CHARS:
+        return False
+    if not (stripped[0].isalnum() or stripped[0] in "\"“‘'"):
+        return False
+    return len(stripped.split()) <= MAX_HEADING_WORDS
+
+
+def _bullet_item(line: RawLine) -> Line:
+    match = _BULLET.match(line.text)
+    assert match is not None
+    marker = match.group(1)
+    prefix = f"{marker[:-1]}. " if marker[-1] in ".)" and marker[0].isdigit() else "- "
+    return Line(line.number, match.end() + 1, prefix, line.text[match.end():])
+
+
+def structure(lines: list[RawLine], path: str) -> tuple[list[Block], list[Change]]:
+    """Group raw lines into blocks, reporting each heading and table it made."""
+    blocks: list[Block] = []
+    changes: list[Change] = []
+    in_faq = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        text = line.text
+        if is_table_row(text):
+            j = i
+            while j < len(lines) and is_table_row(lines[j].text):
+                j += 1
+            rows = [(ln.number, 1, ln.text) for ln in lines[i:j]]
+            blocks.append(build_table(rows))
+            i = j
+            continue
+        if _BULLET.match(text):
+            items = []
+            while i < len(lines) and _BULLET.match(lines[i].text):
+                items.append(_bullet_item(lines[i]))
+                i += 1
+            blocks.append(Block("list", tuple(items)))
+            continue
+        if in_faq and text.rstrip().endswith("?"):
+            blocks.append(Block("heading", (Line(line.number, 1, "### ", text, "heading"),)))
+            changes.append(Change(path, line.number, 1, "structure", text, "### " + text))
+        elif is_heading(text):
+            in_faq = bool(_FAQ.match(text.strip()))
+            blocks.append(Block("heading", (Line(line.number, 1, "## ", text, "heading"),)))
+            changes.append(Change(path, line.number, 1, "structure", text, "## " + text))
+        else:
+            blocks.append(Block("paragraph", (Line(line.number, 1, "", text),)))
+        i += 1
+    return blocks, changes

@@ -1,0 +1,48 @@
+"""whitespace: invisible mess that changes how text renders or searches.
+
+Trailing spaces and tabs, no-break spaces between words (kept after a digit,
+as in "10 km"), zero-width characters outside words, and trailing blank
+lines.  CRLF line ends are converted when the file is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Change
+
+_ZERO_WIDTH = re.compile(r"(?<!\w)[\u200b\u200c\u200d\u2060\ufeff]|[\u200b\u200c\u200d\u2060\ufeff](?!\w)")
+_NBSP = re.compile(r"(?<!\d)\u00a0")
+_TRAILING = re.compile(r"[ \t\u00a0]+$")
+
+
+def whitespace(text: str, path: str, first_line: int = 1) -> tuple[str, list[Change]]:
+    """Normalise ``text`` line by line; ``first_line`` is its first file line."""
+    out: list[str] = []
+    changes: list[Change] = []
+    for index, line in enumerate(text.split("\n")):
+        number = first_line + index
+        fixed = _ZERO_WIDTH.sub("", line)
+        fixed = _NBSP.sub(" ", fixed)
+        trailing = _TRAILING.search(fixed)
+        if trailing:
+            fixed = fixed[: trailing.start()]
+        if fixed != line:
+            column = next((i for i, (a, b) in enumerate(zip(line, fixed)) if a != b), len(fixed)) + 1
+            changes.append(Change(path, number, column, "whitespace", _show(line), _show(fixed)))
+        out.append(fixed)
+    total = len(out)
+    while out and not out[-1]:
+        out.pop()
+    if total - len(out) > 1 and out:
+        changes.append(Change(path, first_line + len(out), len(out[-1]) + 1, "whitespace",
+                              "trailing blank lines", "one final newline"))
+    return "\n".join(out) + ("\n" if out else ""), changes
+
+
+def _show(line: str) -> str:
+    """A short, visible rendering of a line's invisible characters."""
+    tail = line[-40:]
+    return (tail.replace("\u00a0", "\\u00a0").replace("\u200b", "\\u200b").replace("\t", "\\t")
+            .replace("\u200c", "\\u200c").replace("\u200d", "\\u200d").replace("\ufeff", "\\ufeff")
+            .replace("\u2060", "\\u2060") + ("⏎" if tail.endswith(" ") else ""))

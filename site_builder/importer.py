@@ -1,0 +1,104 @@
+"""import: raw wire copy -> ``content/articles/<slug>.md``.
+
+Load + clean + enrich for a raw ``.txt``: the cleaner gives Markdown blocks,
+the first heading becomes the title and leaves the body, and the metadata is
+computed and written as front matter.  An article already imported (same
+slug, or same ``source``) is skipped, never overwritten.  People named in the
+text who are not in the registry get a stub file marked ``review: true``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import frontmatter, load
+from .clean import clean_raw
+from .clean.document import render
+from .clean.rules import CleanOptions
+from .detect import find_people, find_topics
+from .enrich import make_slug, make_summary, plain_text
+from .errors import SiteError, SourceLocation, display_path
+from .model import Person, Topic
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    seed: str
+    """The seed as given."""
+    path: Path | None
+    """The article written, or None when it was skipped."""
+    message: str
+
+
+def import_seed(
+    seed: Path,
+    content_dir: Path,
+    options: CleanOptions,
+    people: Sequence[Person],
+    topics: Sequence[Topic],
+    date: dt.date,
+    body_hits: int = 2,
+    title_hits: int = 1,
+) -> ImportResult:
+    shown = display_path(seed)
+    text = load.read_text(seed, shown)
+    result = clean_raw(text, shown, options)
+    blocks = list(result.blocks)
+    heading = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
+    if heading is None:
+        raise SiteError(SourceLocation(shown, 1), "import", "no heading found to use as the title",
+                        "the title is the first short line without closing punctuation")
+    title = plain_text(blocks.pop(heading).lines[0].text)
+    body = render(blocks, separate=True)
+    slug = make_slug(title)
+    target = content_dir / "articles" / f"{slug}.md"
+    existing = _already_imported(content_dir, shown, slug)
+    if existing is not None:
+        return ImportResult(shown, None, f"skipped {shown}: already imported as {display_path(existing)}")
+    mentions = find_people(f"{title}\n{body}", people)
+    meta = {
+        "title": title, "slug": slug, "date": date, "summary": make_summary(body),
+        "people": [p.slug for p in people if p.slug in mentions],
+        "topics": find_topics(title, body, topics, body_hits, title_hits),
+        "source": shown,
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_new(target, frontmatter.dump(meta) + body)
+    changed = len(result.changes)
+    return ImportResult(shown, target, f"imported {shown} -> {display_path(target)} ({changed} changes)")
+
+
+def _already_imported(content_dir: Path, seed: str, slug: str) -> Path | None:
+    folder = content_dir / "articles"
+    candidate = folder / f"{slug}.md"
+    if candidate.exists():
+        return candidate
+    for path in load.find_sources(folder):
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        if f"\nsource: {seed}\n" in head:
+            return path
+    return None
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write a new file atomically; never replace an existing one."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        os.link(tmp, path)  # fails if ``path`` exists: no overwrite, even in a race
+    finally:
+        tmp.unlink()
+
+
+def person_stub(name: str, slug: str) -> str:
+    meta = {"name": name, "aliases": [], "review": True}
+    return frontmatter.dump(meta, frontmatter.PERSON_ORDER) + (
+        f"{name} was found in an imported article and is not in the registry yet. "
+        "Check the spelling, add aliases, role and status, then remove `review: true`.\n")
+
+
+__all__ = ["ImportResult", "import_seed", "person_stub", "replace", "write_new"]

@@ -1,0 +1,139 @@
+"""index: all articles, people and topics become the :class:`Site`.
+
+Which articles are published (drafts and future dates only where the config
+allows), every listing sorted newest first with the slug as tie-break, and
+the cross-references: articles per person and topic, related articles,
+people mentioned together, topics that share articles.  People and topics
+are taxonomies of one shape, so one function serves both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from .config import SiteConfig
+from .errors import Diagnostics, SiteError, SourceLocation
+from .model import Article, Person, Site, Topic
+
+T = TypeVar("T")
+RELATED_COUNT = 3
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated listing."""
+
+    number: int
+    """1-based page number."""
+    count: int
+    """How many pages the listing has."""
+    items: tuple[str, ...]
+    """Slugs on this page."""
+
+
+def paginate(items: Sequence[str], size: int) -> list[Page]:
+    """Split ``items`` into pages of ``size``; an empty listing has one empty page."""
+    chunks = [tuple(items[i: i + size]) for i in range(0, len(items), size)] or [()]
+    return [Page(n, len(chunks), chunk) for n, chunk in enumerate(chunks, start=1)]
+
+
+def newest_first(article: Article) -> tuple[int, str]:
+    return (-article.date.toordinal(), article.slug)
+
+
+def is_published(article: Article, config: SiteConfig, today: dt.date) -> bool:
+    if article.draft and not config.drafts:
+        return False
+    return config.future or article.date <= today
+
+
+def build_site(
+    articles: Iterable[Article],
+    people: Sequence[Person],
+    topics: Sequence[Topic],
+    config: SiteConfig,
+    today: dt.date,
+    diags: Diagnostics,
+) -> Site:
+    """Cross-reference everything; duplicate slugs are errors."""
+    seen: dict[str, Article] = {}
+    for item in sorted(articles, key=lambda a: a.path):
+        if item.slug in seen:
+            diags.error(SiteError(SourceLocation(item.path, 1), "slug",
+                                  f"'{item.slug}' is already used by {seen[item.slug].path}",
+                                  "every article needs its own slug"))
+            continue
+        seen[item.slug] = item
+    published = sorted((a for a in seen.values() if is_published(a, config, today)), key=newest_first)
+    by_slug = {a.slug: a for a in published}
+    people_sorted = sorted(people, key=lambda p: (p.name.casefold(), p.slug))
+    topics_sorted = sorted(topics, key=lambda t: (t.name.casefold(), t.slug))
+    by_person = _taxonomy(published, [p.slug for p in people_sorted], lambda a: a.people)
+    by_topic = _taxonomy(published, [t.slug for t in topics_sorted], lambda a: a.topics)
+    return Site(
+        articles=by_slug,
+        people={p.slug: p for p in people_sorted},
+        topics={t.slug: t for t in topics_sorted},
+        by_person=by_person,
+        by_topic=by_topic,
+        related={a.slug: _related(a, published) for a in published},
+        co_mentioned=_together(by_person, by_slug, lambda a: a.people),
+        related_topics=_together(by_topic, by_slug, lambda a: a.topics),
+        build_date=_build_date(config, published),
+    )
+
+
+def _taxonomy(
+    articles: Sequence[Article], terms: Sequence[str], of: Callable[[Article], Sequence[str]]
+) -> dict[str, tuple[str, ...]]:
+    """Term slug -> slugs of the articles carrying it, in listing order."""
+    out: dict[str, list[str]] = {term: [] for term in terms}
+    for article in articles:
+        for term in of(article):
+            if term in out:
+                out[term].append(article.slug)
+    return {term: tuple(slugs) for term, slugs in out.items()}
+
+
+def _related(article: Article, published: Sequence[Article]) -> tuple[str, ...]:
+    """Up to three others: most shared people and topics first, then newest."""
+    def score(other: Article) -> tuple[int, int, int, str]:
+        shared = 2 * len(set(article.people) & set(other.people)) + len(set(article.topics) & set(other.topics))
+        return (-shared, -other.date.toordinal(), 0, other.slug)
+
+    others = sorted((o for o in published if o.slug != article.slug), key=score)
+    return tuple(o.slug for o in others[:RELATED_COUNT])
+
+
+def _together(
+    taxonomy: dict[str, tuple[str, ...]],
+    articles: dict[str, Article],
+    of: Callable[[Article], Sequence[str]],
+) -> dict[str, tuple[str, ...]]:
+    """Term -> the other terms that share most articles with it (at most five)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for term, slugs in taxonomy.items():
+        counts: Counter[str] = Counter()
+        for slug in slugs:
+            counts.update(t for t in of(articles[slug]) if t != term and t in taxonomy)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        out[term] = tuple(t for t, _ in ranked[:5])
+    return out
+
+
+def _build_date(config: SiteConfig, published: Sequence[Article]) -> dt.datetime:
+    if config.source_date_epoch is not None:
+        return dt.datetime.fromtimestamp(config.source_date_epoch, tz=dt.timezone.utc)
+    newest = max(((a.updated or a.date) for a in published), default=dt.date(2000, 1, 1))
+    return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc)
+
+
+def group_by(items: Iterable[T], key: Callable[[T], str]) -> dict[str, list[T]]:
+    groups: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return dict(groups)

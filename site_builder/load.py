@@ -1,0 +1,145 @@
+"""Find and read content files; split and validate their front matter.
+
+Reading is defensive: a content file must be UTF-8 text of sane size, inside
+the content directory, with a well-formed front-matter block.  Each problem
+becomes one :class:`SiteError` with the file and line; the caller collects
+them so that one bad file does not hide the others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import schema
+from .errors import Diagnostics, SiteError, SourceLocation, display_path
+from .model import Person, SourceDocument, Topic
+from .yamlio import load_mapping
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Largest content file accepted; a long article is well under 100 KB."""
+
+FENCE = "---"
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a UTF-8 text file, refusing what no editor meant to write."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SiteError(SourceLocation(shown), "file", f"cannot read: {exc.strerror}") from exc
+    if size > MAX_FILE_BYTES:
+        raise SiteError(SourceLocation(shown), "file",
+                        f"file is too large ({size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB)")
+    data = path.read_bytes()
+    if not data.strip():
+        raise SiteError(SourceLocation(shown, 1), "file", "file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise SiteError(SourceLocation(shown, 1), "file", "file starts with a byte-order mark",
+                        "save it as UTF-8 without BOM, or run 'site-builder fix'")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SiteError(SourceLocation(shown, line), "file",
+                        f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", "save the file as UTF-8") from exc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SiteError(SourceLocation(shown, line), "file", "file contains a NUL byte; is it text?")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str | None, str, int]:
+    """Split ``---`` front matter from the body.
+
+    Returns (yaml text or None when there is no front matter, body, 1-based
+    line on which the body starts).
+    """
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            body = "\n".join(lines[index + 1 :])
+            return "\n".join(lines[1:index]), body, index + 2
+    raise SiteError(SourceLocation(shown, 1), "front matter", "no closing '---'",
+                    "did you forget to add '---' after the front matter?")
+
+
+def load_document(path: Path, content_dir: Path, kind: dict[str, schema.Field]) -> SourceDocument:
+    """Read one content file and validate its front matter against ``kind``."""
+    shown = display_path(path)
+    check_inside(path, content_dir, shown)
+    text = read_text(path, shown)
+    yaml_text, body, body_line = split_front_matter(text, shown)
+    meta, key_lines = load_mapping(yaml_text or "", shown, first_line=2)
+    meta = schema.validate(meta, key_lines, shown, kind)
+    return SourceDocument(shown, meta, key_lines, body, body_line, yaml_text is not None)
+
+
+def check_inside(path: Path, content_dir: Path, shown: str) -> None:
+    """Refuse a file (or symlink) that resolves outside the content directory."""
+    root = content_dir.resolve()
+    target = path.resolve()
+    if target != root and root not in target.parents:
+        raise SiteError(SourceLocation(shown), "file",
+                        "links to a file outside the content directory", f"points to {target}")
+
+
+def find_sources(folder: Path) -> list[Path]:
+    """Markdown files directly in ``folder``, sorted by name for determinism."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+
+
+def slug_from_filename(path: Path, shown: str) -> str:
+    slug = path.stem
+    if not schema.SLUG_RE.match(slug):
+        raise SiteError(SourceLocation(shown), "file name",
+                        f"'{path.name}' is not a valid slug",
+                        "use lower-case letters, digits and hyphens, e.g. maria-kalesnikava.md")
+    return slug
+
+
+def load_articles(content_dir: Path, diags: Diagnostics) -> list[SourceDocument]:
+    """Every article source; bad files are recorded in ``diags`` and skipped."""
+    docs = []
+    for path in find_sources(content_dir / "articles"):
+        try:
+            docs.append(load_document(path, content_dir, schema.ARTICLE))
+        except SiteError as err:
+            diags.error(err)
+    return docs
+
+
+def load_people(content_dir: Path, diags: Diagnostics) -> list[Person]:
+    people = []
+    for path in find_sources(content_dir / "people"):
+        try:
+            doc = load_document(path, content_dir, schema.PERSON)
+            slug = slug_from_filename(path, doc.path)
+        except SiteError as err:
+            diags.error(err)
+            continue
+        m = doc.meta
+        people.append(Person(
+            slug=slug, name=m["name"], aliases=m.get("aliases", ()), path=doc.path,
+            body=doc.body.strip(), status=m.get("status"), status_date=m.get("status_date"),
+            role=m.get("role"), nationality=m.get("nationality"), detained=m.get("detained"),
+            sentenced=m.get("sentenced"), released=m.get("released"), review=m.get("review", False),
+        ))
+    return people
+
+
+def load_topics(content_dir: Path, diags: Diagnostics) -> list[Topic]:
+    topics = []
+    for path in find_sources(content_dir / "topics"):
+        try:
+            doc = load_document(path, content_dir, schema.TOPIC)
+            slug = slug_from_filename(path, doc.path)
+        except SiteError as err:
+            diags.error(err)
+            continue
+        topics.append(Topic(slug=slug, name=doc.meta["name"], keywords=doc.meta.get("keywords", ()),
+                            path=doc.path, body=doc.body.strip()))
+    return topics

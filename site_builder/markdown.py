@@ -1,0 +1,120 @@
+"""The one Markdown renderer: markdown-it-py with GFM tables, made safe.
+
+- Raw HTML is escaped, not passed through (``html: False``); a site that
+  sets ``allow_raw_html`` gets it through nh3 with a strict allow-list.
+- Links are allowed only to http(s), mailto and relative URLs; anything else
+  (``javascript:``, ``vbscript:``, ``data:``, ``file:``) is rendered as text.
+- Images from another origin are not loaded (no tracking pixels, no third-party
+  requests): they become a link to the image instead.
+- Headings get stable ``id`` attributes so that fragments resolve.
+- Tables are wrapped in a scrollable, focusable region for narrow screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from slugify import slugify
+
+from .linking import person_links_plugin
+
+_SAFE_SCHEMES = ("http", "https", "mailto")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "div", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"},
+    "abbr": {"title"}, "div": {"class", "role", "tabindex", "aria-label"}, "*": {"id", "lang"},
+}
+
+
+def is_safe_url(url: str) -> bool:
+    """http(s), mailto, or relative (path, query or fragment) only."""
+    scheme = urlsplit("".join(url.split()).lower()).scheme
+    return scheme in _SAFE_SCHEMES if scheme else True
+
+
+def _validate_link(url: str) -> bool:
+    # markdown-it calls this on normalised (entity-decoded) link and image targets.
+    return is_safe_url(url)
+
+
+def _heading_slug(text: str) -> str:
+    return slugify(text, max_length=80, word_boundary=True) or "section"
+
+
+def _table_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n<table>\n'
+
+
+def _table_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    return "</table>\n</div>\n"
+
+
+def _image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    src = str(token.attrs.get("src", ""))
+    origin = env.get("origin", "") if isinstance(env, dict) else ""
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    parts = urlsplit(src)
+    external = bool(parts.scheme or parts.netloc) and not src.startswith(origin + "/")
+    if external or not src:
+        # Loading it would tell another site who reads us: link to it instead.
+        label = escapeHtml(alt or "image")
+        return f'<a href="{escapeHtml(src)}" rel="nofollow noopener noreferrer">{label}</a>' if src else label
+    title = token.attrs.get("title")
+    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}"{title_attr} loading="lazy">'
+
+
+def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    href = str(token.attrs.get("href", ""))
+    origin = env.get("origin", "") if isinstance(env, dict) else ""
+    parts = urlsplit(href)
+    if (parts.scheme in ("http", "https") or parts.netloc) and not href.startswith(origin + "/"):
+        token.attrSet("rel", "noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)
+
+
+@lru_cache(maxsize=4)
+def parser(allow_html: bool = False) -> MarkdownIt:
+    """The configured markdown-it-py instance (one per HTML policy)."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "linkify": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
+    md.use(footnote_plugin)
+    md.use(person_links_plugin)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
+    md.add_render_rule("image", _image)
+    md.add_render_rule("link_open", _link_open)
+    return md
+
+
+def render_markdown(text: str, origin: str = "", allow_html: bool = False, env: dict[str, Any] | None = None) -> str:
+    """HTML for Markdown ``text``; ``origin`` is the site's base URL."""
+    env = dict(env or {})
+    env["origin"] = origin
+    html = parser(allow_html).render(text, env)
+    if allow_html:
+        html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                         url_schemes=set(_SAFE_SCHEMES), link_rel="noopener noreferrer")
+    return html

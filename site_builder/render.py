@@ -1,0 +1,324 @@
+"""render: the :class:`Site` becomes ``(output path, bytes)`` pairs in memory.
+
+Templates receive view models (plain dicts built here), never the model
+objects; Jinja runs with ``StrictUndefined`` and autoescaping for HTML and
+XML, so a typo in a template fails the build and text is always escaped.
+Nothing here touches the output directory: :mod:`write` does that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from . import urls
+from .config import SiteConfig
+from .errors import SiteError, SourceLocation, display_path
+from .index import Page, paginate
+from .linking import person_links
+from .markdown import render_markdown
+from .model import Article, Person, Site, Topic
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+STATUS_ORDER = ("detained", "released", "exiled", "deceased", "unknown", None)
+STATUS_LABELS = {"detained": "Detained", "released": "Released", "exiled": "In exile",
+                 "deceased": "Deceased", "unknown": "Status unknown", None: "Others"}
+
+Output = tuple[str, bytes]
+
+
+def human_date(date: dt.date) -> str:
+    """'13 December 2025', the same in every locale."""
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def rfc822(date: dt.date) -> str:
+    return format_datetime(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc))
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    if not templates_dir.is_dir():
+        raise SiteError(SourceLocation(display_path(templates_dir)), "templates",
+                        "templates directory not found", "pass --templates DIR")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["tojson_ld"] = _json_ld
+    return env
+
+
+def _json_ld(value: Any) -> jinja2.utils.markupsafe.Markup:
+    """JSON for a ``<script type="application/ld+json">``: no ``</script>`` breakout."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return jinja2.utils.markupsafe.Markup(text)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Renders every page of one site with one Jinja environment."""
+
+    site: Site
+    config: SiteConfig
+    env: jinja2.Environment
+
+    # -- helpers -----------------------------------------------------------
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.config.base_url).path.rstrip("/")
+
+    def link(self, url: str) -> str:
+        """A root-relative link, valid under a base URL with a path."""
+        return self.base_path + url
+
+    def absolute(self, url: str) -> str:
+        return self.config.base_url + url
+
+    def _render(self, template: str, url: str, **context: Any) -> Output:
+        try:
+            text = self.env.get_template(template).render(
+                site=self.site_view(url), page_url=self.link(url), **context
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            path = display_path(exc.filename) if exc.filename else template
+            raise SiteError(SourceLocation(path, exc.lineno), "template", exc.message or "syntax error") from exc
+        except (jinja2.UndefinedError, jinja2.TemplateError, TypeError) as exc:
+            raise SiteError(SourceLocation(*_template_frame(exc, self.config.templates_dir, template)),
+                            "template", str(exc)) from exc
+        return urls.output_path(url), text.encode("utf-8")
+
+    def site_view(self, url: str) -> dict[str, Any]:
+        c = self.config
+        return {
+            "title": c.title, "description": c.description, "language": c.language,
+            "base_url": c.base_url, "home": self.link("/"), "people": self.link(urls.people_index()),
+            "topics": self.link(urls.topics_index()), "feed": self.link(urls.FEED),
+            "feed_abs": self.absolute(urls.FEED), "search": self.link(urls.SEARCH),
+            "stylesheet": self.link(urls.STYLESHEET), "canonical": self.absolute(url),
+            "preview": c.is_preview, "preview_id": c.preview_id or "",
+            "noindex": c.is_preview, "report": self.link(urls.REPORT),
+            "build_year": self.site.build_date.year,
+        }
+
+    def card(self, slug: str) -> dict[str, Any]:
+        a = self.site.articles[slug]
+        return {"title": a.title, "url": self.link(urls.article(slug)), "date": a.date.isoformat(),
+                "date_human": human_date(a.date), "summary": a.summary,
+                "reading_minutes": a.reading_minutes}
+
+    def person_ref(self, slug: str) -> dict[str, Any]:
+        p = self.site.people[slug]
+        return {"name": p.name, "url": self.link(urls.person(slug)), "slug": slug,
+                "count": len(self.site.by_person.get(slug, ())), "status": p.status or "",
+                "role": p.role or ""}
+
+    def topic_ref(self, slug: str) -> dict[str, Any]:
+        t = self.site.topics[slug]
+        return {"name": t.name, "url": self.link(urls.topic(slug)), "slug": slug,
+                "count": len(self.site.by_topic.get(slug, ()))}
+
+    def pager(self, page: Page, url_of: Any) -> dict[str, Any]:
+        return {
+            "number": page.number, "count": page.count,
+            "prev": self.link(url_of(page.number - 1)) if page.number > 1 else "",
+            "next": self.link(url_of(page.number + 1)) if page.number < page.count else "",
+        }
+
+    # -- pages -------------------------------------------------------------
+
+    def render_all(self) -> Iterator[Output]:
+        yield from self.index_pages()
+        for slug in self.site.articles:
+            yield self.article_page(slug)
+        yield from self.people_pages()
+        yield from self.topic_pages()
+        yield from self.feeds()
+        yield self._render("sitemap.xml", urls.SITEMAP, entries=self.sitemap_entries())
+        yield self._render("robots.txt", urls.ROBOTS, sitemap=self.absolute(urls.SITEMAP))
+        yield self._render("404.html", urls.NOT_FOUND, title="Page not found")
+        yield self._render("search.html", urls.SEARCH, title="Search")
+
+    def index_pages(self) -> Iterator[Output]:
+        slugs = list(self.site.articles)
+        for page in paginate(slugs, self.config.per_page):
+            yield self._render("index.html", urls.home(page.number),
+                               title=self.config.title if page.number == 1 else f"Page {page.number}",
+                               articles=[self.card(s) for s in page.items],
+                               pager=self.pager(page, urls.home))
+
+    def article_page(self, slug: str) -> Output:
+        a = self.site.articles[slug]
+        people = [self.site.people[p] for p in a.people if p in self.site.people]
+        links = person_links(people, {p.slug: self.link(urls.person(p.slug)) for p in people})
+        html = render_markdown(a.body, self.config.base_url, self.config.allow_raw_html,
+                               env={"person_links": links})
+        url = urls.article(slug)
+        view = {
+            **self.card(slug), "html": html,
+            "updated": a.updated.isoformat() if a.updated else "",
+            "updated_human": human_date(a.updated) if a.updated else "",
+            "people": [self.person_ref(p) for p in a.people if p in self.site.people],
+            "topics": [self.topic_ref(t) for t in a.topics if t in self.site.topics],
+            "related": [self.card(s) for s in self.site.related.get(slug, ())],
+            "draft": a.draft,
+        }
+        return self._render("article.html", url, title=a.title, description=a.summary,
+                            article=view, json_ld=self.article_ld(a, url))
+
+    def article_ld(self, a: Article, url: str) -> dict[str, Any]:
+        def thing(kind: str, name: str, link: str) -> dict[str, str]:
+            return {"@type": kind, "name": name, "url": self.absolute(link)}
+
+        return {
+            "@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
+            "description": a.summary, "datePublished": a.date.isoformat(),
+            "dateModified": (a.updated or a.date).isoformat(), "url": self.absolute(url),
+            "mainEntityOfPage": self.absolute(url), "inLanguage": self.config.language,
+            "publisher": {"@type": "Organization", "name": self.config.title, "url": self.absolute("/")},
+            "about": [thing("Thing", self.site.topics[t].name, urls.topic(t)) for t in a.topics if t in self.site.topics],
+            "mentions": [thing("Person", self.site.people[p].name, urls.person(p)) for p in a.people if p in self.site.people],
+        }
+
+    def people_pages(self) -> Iterator[Output]:
+        people = list(self.site.people.values())
+        ordered = sorted(people, key=lambda p: (STATUS_ORDER.index(p.status), p.name.casefold(), p.slug))
+        for page in paginate([p.slug for p in ordered], self.config.list_page_size):
+            groups: list[dict[str, Any]] = []
+            for slug in page.items:
+                status = self.site.people[slug].status
+                if not groups or groups[-1]["status"] != status:
+                    groups.append({"status": status, "label": STATUS_LABELS[status], "people": []})
+                groups[-1]["people"].append(self.person_ref(slug))
+            yield self._render("people.html", urls.people_index(page.number), title="People",
+                               groups=groups, pager=self.pager(page, urls.people_index))
+        for person in people:
+            yield from self.person_pages(person)
+
+    def person_pages(self, p: Person) -> Iterator[Output]:
+        slugs = self.site.by_person.get(p.slug, ())
+        view = {
+            "name": p.name, "aliases": list(p.aliases), "status": p.status or "",
+            "status_label": STATUS_LABELS[p.status] if p.status else "",
+            "status_date": p.status_date.isoformat() if p.status_date else "",
+            "status_date_human": human_date(p.status_date) if p.status_date else "",
+            "role": p.role or "", "nationality": p.nationality or "",
+            "dates": [{"label": label, "iso": d.isoformat(), "human": human_date(d)}
+                      for label, d in (("Detained", p.detained), ("Sentenced", p.sentenced),
+                                       ("Released", p.released)) if d],
+            "bio": render_markdown(p.body, self.config.base_url, self.config.allow_raw_html),
+            "feed": self.link(urls.person_feed(p.slug)),
+            "together": [self.person_ref(s) for s in self.site.co_mentioned.get(p.slug, ())],
+            "count": len(slugs),
+        }
+        ld = {"@context": "https://schema.org", "@type": "Person", "name": p.name,
+              "alternateName": list(p.aliases), "url": self.absolute(urls.person(p.slug))}
+        if p.role:
+            ld["jobTitle"] = p.role
+        if p.nationality:
+            ld["nationality"] = p.nationality
+        for page in paginate(list(slugs), self.config.list_page_size):
+            yield self._render(
+                "person.html", urls.person(p.slug, page.number), title=p.name,
+                description=f"{p.name}: {p.role or 'person'} in our coverage, {len(slugs)} articles.",
+                person=view, articles=[self.card(s) for s in page.items], json_ld=ld,
+                pager=self.pager(page, lambda n, s=p.slug: urls.person(s, n)),
+            )
+
+    def topic_pages(self) -> Iterator[Output]:
+        topics = list(self.site.topics.values())
+        for page in paginate([t.slug for t in topics], self.config.list_page_size):
+            yield self._render("topics.html", urls.topics_index(page.number), title="Topics",
+                               topics=[self.topic_ref(s) for s in page.items],
+                               pager=self.pager(page, urls.topics_index))
+        for topic in topics:
+            yield from self.topic_page(topic)
+
+    def topic_page(self, t: Topic) -> Iterator[Output]:
+        slugs = self.site.by_topic.get(t.slug, ())
+        view = {"name": t.name, "html": render_markdown(t.body, self.config.base_url, self.config.allow_raw_html),
+                "feed": self.link(urls.topic_feed(t.slug)), "count": len(slugs),
+                "related": [self.topic_ref(s) for s in self.site.related_topics.get(t.slug, ())]}
+        for page in paginate(list(slugs), self.config.list_page_size):
+            yield self._render("topic.html", urls.topic(t.slug, page.number), title=t.name,
+                               description=_first_line(t.body) or f"Articles on {t.name}.",
+                               topic=view, articles=[self.card(s) for s in page.items],
+                               pager=self.pager(page, lambda n, s=t.slug: urls.topic(s, n)))
+
+    # -- feeds and maps ----------------------------------------------------
+
+    def feed_items(self, slugs: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
+        items = []
+        for slug in list(slugs)[: self.config.feed_items]:
+            a = self.site.articles[slug]
+            url = self.absolute(urls.article(slug))
+            items.append({"title": a.title, "link": url, "guid": url, "date": rfc822(a.date),
+                          "summary": a.summary,
+                          "categories": [self.site.topics[t].name for t in a.topics if t in self.site.topics]})
+        return items
+
+    def feed(self, url: str, title: str, description: str, home: str, slugs: Any) -> Output:
+        last = self.site.build_date
+        return self._render("feed.xml", url, feed={
+            "title": title, "description": description, "link": self.absolute(home),
+            "self": self.absolute(url), "language": self.config.language,
+            "updated": format_datetime(last), "items": self.feed_items(slugs)})
+
+    def feeds(self) -> Iterator[Output]:
+        yield self.feed(urls.FEED, self.config.title, self.config.description, "/", list(self.site.articles))
+        for slug, p in self.site.people.items():
+            yield self.feed(urls.person_feed(slug), f"{p.name} — {self.config.title}",
+                            f"Articles that mention {p.name}.", urls.person(slug), self.site.by_person[slug])
+        for slug, t in self.site.topics.items():
+            yield self.feed(urls.topic_feed(slug), f"{t.name} — {self.config.title}",
+                            f"Articles on {t.name}.", urls.topic(slug), self.site.by_topic[slug])
+
+    def sitemap_entries(self) -> list[dict[str, str]]:
+        entries = [{"loc": self.absolute("/"), "lastmod": self.site.build_date.date().isoformat()}]
+        for slug, a in self.site.articles.items():
+            entries.append({"loc": self.absolute(urls.article(slug)), "lastmod": (a.updated or a.date).isoformat()})
+        entries.append({"loc": self.absolute(urls.people_index()), "lastmod": ""})
+        entries += [{"loc": self.absolute(urls.person(s)), "lastmod": ""} for s in self.site.people]
+        entries.append({"loc": self.absolute(urls.topics_index()), "lastmod": ""})
+        entries += [{"loc": self.absolute(urls.topic(s)), "lastmod": ""} for s in self.site.topics]
+        return entries
+
+
+def _first_line(markdown: str) -> str:
+    for line in markdown.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()[:200]
+    return ""
+
+
+def _template_frame(exc: BaseException, templates_dir: Path, default: str) -> tuple[str, int | None]:
+    """The template file and line where a Jinja runtime error happened."""
+    tb = exc.__traceback__
+    found: tuple[str, int | None] = (display_path(templates_dir / default), None)
+    root = str(templates_dir.resolve())
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(root) or filename.endswith((".html", ".xml", ".txt")):
+            found = (display_path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_site(site: Site, config: SiteConfig) -> list[Output]:
+    """Every output file of the site, in a stable order."""
+    renderer = Renderer(site, config, make_environment(config.templates_dir))
+    return list(renderer.render_all())

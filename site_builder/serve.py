@@ -1,0 +1,98 @@
+"""serve: build, serve the last good build on 127.0.0.1, rebuild on change.
+
+livereload watches ``content/``, ``templates/`` and the config and calls
+:func:`rebuild`; the browser reloads when it finishes.  A failed rebuild
+keeps the last good build on disk and makes every page show the errors
+(file, line, message) instead, until the next good save.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .build import build
+from .config import SiteConfig, load_config
+from .errors import BuildFailed, SiteError
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+@dataclass
+class DevState:
+    """What the dev server shows: the last good build, or the last errors."""
+
+    config: SiteConfig
+    env: Mapping[str, str]
+    errors: list[str] = field(default_factory=list)
+
+    def rebuild(self) -> bool:
+        try:
+            config = load_config(self.config.content_dir, self.config.out_dir,
+                                 self.config.templates_dir, self.config.base_url,
+                                 self.config.drafts, self.env)
+            build(config)
+        except BuildFailed as failed:
+            self.errors = [d.format() for d in failed.diagnostics.errors]
+            return False
+        except SiteError as err:
+            self.errors = [err.format()]
+            return False
+        self.errors = []
+        return True
+
+
+def error_page(errors: list[str]) -> bytes:
+    items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Build failed</title>"
+            f"<style>body{{font:16px/1.5 system-ui;margin:2rem;max-width:60rem}}"
+            f"code{{white-space:pre-wrap}}</style></head><body><h1>Build failed</h1>"
+            f"<p>Fix the problem and save; this page reloads by itself.</p><ul>{items}</ul>"
+            f"</body></html>").encode()
+
+
+def make_app(state: DevState) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """A WSGI app serving ``out_dir``, or the error page while the build is broken."""
+    root = state.config.out_dir.resolve()
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if state.errors:
+            start_response("500 Build Failed", [("Content-Type", "text/html; charset=utf-8")])
+            return [error_page(state.errors)]
+        path = environ.get("PATH_INFO", "/")
+        target = (root / path.lstrip("/")).resolve()
+        if root not in target.parents and target != root:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            page = root / "404.html"
+            start_response("404 Not Found", [("Content-Type", "text/html; charset=utf-8")])
+            return [page.read_bytes() if page.is_file() else b"not found"]
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind.endswith(("xml", "javascript", "json")):
+            kind += "; charset=utf-8"
+        start_response("200 OK", [("Content-Type", kind)])
+        return [target.read_bytes()]
+
+    return app
+
+
+def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> int:
+    from livereload import Server
+
+    base = f"http://{host}:{port}"
+    state = DevState(load_config(config.content_dir, config.out_dir, config.templates_dir, base,
+                                 config.drafts, env), env)
+    state.rebuild()
+    server = Server(make_app(state))
+    for path in (config.content_dir, config.templates_dir):
+        server.watch(str(path), state.rebuild, delay=0.2)
+    print(f"serving {base}/ (Ctrl+C to stop)")
+    server.serve(host=host, port=port, open_url_delay=None, restart_delay=0)
+    return 0

@@ -1,0 +1,83 @@
+"""Every URL and output-path rule of the site, in one place.
+
+Pages are directories with an ``index.html`` so URLs end in ``/``.  Site
+URLs are paths (``/articles/x/``); :meth:`SiteConfig.absolute` makes them
+absolute from the one base URL.  :func:`output_path` is the only way from a
+URL to a file, and it refuses anything that could leave the output directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from .schema import SLUG_RE
+
+
+def home(page: int = 1) -> str:
+    return "/" if page == 1 else f"/page/{page}/"
+
+
+def article(slug: str) -> str:
+    return f"/articles/{_slug(slug)}/"
+
+
+def people_index(page: int = 1) -> str:
+    return "/people/" if page == 1 else f"/people/page/{page}/"
+
+
+def person(slug: str, page: int = 1) -> str:
+    base = f"/people/{_slug(slug)}/"
+    return base if page == 1 else f"{base}page/{page}/"
+
+
+def person_feed(slug: str) -> str:
+    return f"/people/{_slug(slug)}/feed.xml"
+
+
+def topics_index(page: int = 1) -> str:
+    return "/topics/" if page == 1 else f"/topics/page/{page}/"
+
+
+def topic(slug: str, page: int = 1) -> str:
+    base = f"/topics/{_slug(slug)}/"
+    return base if page == 1 else f"{base}page/{page}/"
+
+
+def topic_feed(slug: str) -> str:
+    return f"/topics/{_slug(slug)}/feed.xml"
+
+
+FEED = "/feed.xml"
+SITEMAP = "/sitemap.xml"
+ROBOTS = "/robots.txt"
+NOT_FOUND = "/404.html"
+SEARCH = "/search/"
+REPORT = "/_report/"
+STYLESHEET = "/assets/style.css"
+
+RESERVED_TOP = frozenset({"_headers", "_redirects", "netlify.toml"})
+"""Files Netlify interprets: no content may produce them."""
+
+
+def _slug(slug: str) -> str:
+    if not SLUG_RE.match(slug):
+        raise ValueError(f"unsafe slug {slug!r}")
+    return slug
+
+
+def output_path(url: str) -> str:
+    """The file (relative to ``public/``) that serves ``url``.
+
+    ``/a/b/`` -> ``a/b/index.html``; ``/feed.xml`` -> ``feed.xml``.
+    """
+    if not url.startswith("/") or "\\" in url or "%" in url:
+        raise ValueError(f"not a site path: {url!r}")
+    path = url[1:]
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    parts = PurePosixPath(path).parts
+    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+        raise ValueError(f"unsafe path: {url!r}")
+    if parts[0] in RESERVED_TOP:
+        raise ValueError(f"reserved path: {url!r}")
+    return path

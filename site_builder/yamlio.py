@@ -1,0 +1,117 @@
+"""Safe YAML reading with line numbers and no surprises.
+
+Only plain data is accepted: mappings, lists, strings, numbers, booleans,
+dates.  Anchors and aliases are refused outright (an alias bomb is tiny on
+disk and enormous in memory), and so is every tag that would construct an
+object.  The loader reports the file line of each top-level key so that
+schema errors can name it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .errors import SiteError, SourceLocation
+
+try:  # libyaml is several times faster; fall back to pure Python.
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+_STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+
+
+def load_mapping(
+    text: str, path: str, first_line: int = 1, topic: str = "front matter"
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse ``text`` as a YAML mapping.
+
+    Returns the mapping and, for each top-level key, its 1-based line in the
+    file (``first_line`` is the file line of the text's first line).  Raises
+    :class:`SiteError` naming the file and line on any problem.
+    """
+    if not text.strip():
+        return {}, {}
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        problem = exc.problem or "invalid YAML"
+        raise SiteError(SourceLocation(path, line), topic, f"invalid YAML: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise SiteError(SourceLocation(path, first_line), topic, f"invalid YAML: {exc}") from exc
+    if node is None:
+        return {}, {}
+    _check_plain(node, path, first_line, topic)
+    if not isinstance(node, yaml.MappingNode):
+        raise SiteError(
+            SourceLocation(path, first_line + node.start_mark.line),
+            topic,
+            "expected a mapping of 'key: value' lines",
+        )
+    lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = key_node.value
+        if not isinstance(key_node, yaml.ScalarNode) or not isinstance(key, str):
+            raise SiteError(
+                SourceLocation(path, first_line + key_node.start_mark.line),
+                topic,
+                "keys must be plain words",
+            )
+        if key in lines:
+            raise SiteError(
+                SourceLocation(path, first_line + key_node.start_mark.line),
+                topic,
+                f"duplicate key '{key}'",
+                f"first given on line {lines[key]}",
+            )
+        lines[key] = first_line + key_node.start_mark.line
+    data: dict[str, Any] = {}
+    loader = _Loader("")
+    try:
+        for key_node, value_node in node.value:
+            try:
+                data[key_node.value] = loader.construct_object(value_node, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError) as exc:
+                raise SiteError(
+                    SourceLocation(path, lines[key_node.value]),
+                    topic,
+                    f"invalid value for '{key_node.value}': {exc}",
+                ) from exc
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _check_plain(node: yaml.Node, path: str, first_line: int, topic: str) -> None:
+    """Refuse anchors, aliases and object-constructing tags anywhere in ``node``."""
+    stack: list[yaml.Node] = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            # The composer resolved an alias to an already-seen node.
+            raise SiteError(
+                SourceLocation(path, first_line + current.start_mark.line),
+                topic,
+                "YAML anchors and aliases are not allowed",
+            )
+        seen.add(id(current))
+        if current.tag not in _STANDARD_TAGS:
+            raise SiteError(
+                SourceLocation(path, first_line + current.start_mark.line),
+                topic,
+                f"YAML tag '{current.tag}' is not allowed",
+                "use plain text, numbers, dates, lists and mappings",
+            )
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
