@@ -41,7 +41,7 @@ def today_for(config: SiteConfig) -> dt.date:
     if config.today is not None:
         return config.today
     if config.source_date_epoch is not None:
-        return dt.datetime.fromtimestamp(config.source_date_epoch, tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(config.source_date_epoch, tz=dt.UTC).date()
     return dt.date.today()
 
 

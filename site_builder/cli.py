@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, build as build_mod, load
+from . import __version__, load
+from . import build as build_mod
 from .clean import clean_raw
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Diagnostics, SiteError, UsageError, display_path

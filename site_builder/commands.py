@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import build as build_mod, frontmatter, load, schema
+from . import build as build_mod
+from . import frontmatter, load, schema
 from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
 from .detect import find_people, topic_hits
@@ -89,7 +90,8 @@ def explain(content_dir: Path, article: Path) -> int:
     for topic in topics:
         in_title, in_body = topic_hits(title, doc.body, topic)
         if in_title or in_body:
-            print(f"  topic {topic.slug}: {in_title} in title, {in_body} in body (keywords: {', '.join(topic.keywords)})")
+            keywords = ", ".join(topic.keywords)
+            print(f"  topic {topic.slug}: {in_title} in title, {in_body} in body (keywords: {keywords})")
     return 0
 
 

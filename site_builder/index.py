@@ -127,9 +127,9 @@ def _together(
 
 def _build_date(config: SiteConfig, published: Sequence[Article]) -> dt.datetime:
     if config.source_date_epoch is not None:
-        return dt.datetime.fromtimestamp(config.source_date_epoch, tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(config.source_date_epoch, tz=dt.UTC)
     newest = max(((a.updated or a.date) for a in published), default=dt.date(2000, 1, 1))
-    return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
 
 
 def group_by(items: Iterable[T], key: Callable[[T], str]) -> dict[str, list[T]]:

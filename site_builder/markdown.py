@@ -115,6 +115,6 @@ def render_markdown(text: str, origin: str = "", allow_html: bool = False, env: 
     env["origin"] = origin
     html = parser(allow_html).render(text, env)
     if allow_html:
-        html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                         url_schemes=set(_SAFE_SCHEMES), link_rel="noopener noreferrer")
+        html = str(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                         url_schemes=set(_SAFE_SCHEMES), link_rel="noopener noreferrer"))
     return html

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from . import urls
 from .config import SiteConfig
@@ -42,7 +43,7 @@ def human_date(date: dt.date) -> str:
 
 
 def rfc822(date: dt.date) -> str:
-    return format_datetime(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc))
+    return format_datetime(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC))
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -61,11 +62,11 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def _json_ld(value: Any) -> jinja2.utils.markupsafe.Markup:
+def _json_ld(value: Any) -> Markup:
     """JSON for a ``<script type="application/ld+json">``: no ``</script>`` breakout."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return jinja2.utils.markupsafe.Markup(text)
+    return Markup(text)
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,10 @@ class Renderer:
             "dateModified": (a.updated or a.date).isoformat(), "url": self.absolute(url),
             "mainEntityOfPage": self.absolute(url), "inLanguage": self.config.language,
             "publisher": {"@type": "Organization", "name": self.config.title, "url": self.absolute("/")},
-            "about": [thing("Thing", self.site.topics[t].name, urls.topic(t)) for t in a.topics if t in self.site.topics],
-            "mentions": [thing("Person", self.site.people[p].name, urls.person(p)) for p in a.people if p in self.site.people],
+            "about": [thing("Thing", self.site.topics[t].name, urls.topic(t))
+                      for t in a.topics if t in self.site.topics],
+            "mentions": [thing("Person", self.site.people[p].name, urls.person(p))
+                         for p in a.people if p in self.site.people],
         }
 
     def people_pages(self) -> Iterator[Output]:

@@ -12,7 +12,6 @@ import html
 import mimetypes
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .build import build

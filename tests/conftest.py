@@ -1,0 +1,47 @@
+"""Shared fixtures: a copy of the project's site in a temp dir, real builds."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sitetools import ROOT
+
+from site_builder.build import BuildResult, build
+from site_builder.config import load_config
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    """A fresh copy of content/ (people, topics, config; no articles) and templates/."""
+    content = tmp_path / "content"
+    for sub in ("people", "topics"):
+        shutil.copytree(ROOT / "content" / sub, content / sub)
+    (content / "articles").mkdir()
+    for name in ("site.yaml", "style.yaml"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+@pytest.fixture
+def full_site(tmp_path: Path) -> Path:
+    """A copy of the committed content, articles included."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+BuildFn = Callable[..., BuildResult]
+
+
+@pytest.fixture
+def run_build() -> BuildFn:
+    def _run(root: Path, **kwargs: object) -> BuildResult:
+        env = kwargs.pop("env", {})
+        config = load_config(root / "content", out_dir=root / "public",
+                             templates_dir=root / "templates", env=env, **kwargs)  # type: ignore[arg-type]
+        return build(config)
+    return _run
