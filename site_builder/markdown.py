@@ -113,7 +113,7 @@ def render_markdown(text: str, origin: str = "", allow_html: bool = False, env: 
     """HTML for Markdown ``text``; ``origin`` is the site's base URL."""
     env = dict(env or {})
     env["origin"] = origin
-    html = parser(allow_html).render(text, env)
+    html: str = parser(allow_html).render(text, env)
     if allow_html:
         html = str(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                          url_schemes=set(_SAFE_SCHEMES), link_rel="noopener noreferrer"))
