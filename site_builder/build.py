@@ -9,13 +9,15 @@ together, and then nothing is written at all.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import load
+from . import load, urls
 from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
 from .clean.rules import CleanOptions
+from .cache import BuildCache, data_digest
 from .config import SiteConfig
 from .enrich import enrich
 from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation
@@ -45,9 +47,14 @@ def today_for(config: SiteConfig) -> dt.date:
     return dt.date.today()
 
 
-def build(config: SiteConfig, write: bool = True) -> BuildResult:
-    """Build the site described by ``config``; raise :class:`BuildFailed` on errors."""
+def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
+    """Build the site described by ``config``; raise :class:`BuildFailed` on errors.
+
+    ``cache`` (kept by the dev server across rebuilds) lets unchanged
+    articles skip cleaning and unchanged pages skip rendering.
+    """
     diags = Diagnostics()
+    cache = cache or BuildCache()
     # 1. load: every source file, with its front matter checked.
     style = _guard(diags, lambda: load_style(config.content_dir))
     people = load.load_people(config.content_dir, diags)
@@ -57,14 +64,18 @@ def build(config: SiteConfig, write: bool = True) -> BuildResult:
     options = with_corpus(style or CleanOptions(), _all_names(people),
                           corpus_proper_nouns(d.body for d in docs))
     today = today_for(config)
-    articles = [a for d in docs if (a := prepare(d, options, people, topics, config, today, diags))]
+    options_key = options_digest(options)
+    articles = [a for d in docs
+                if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
     # 4. index: the site with every cross-reference.
     site = build_site(articles, people, topics, config, today, diags)
     if diags.failed:
         raise BuildFailed(diags)
+    check_site(site, articles, today, diags)
+    changes = tuple(c for a in articles for c in a.changes)
     # 5. render everything in memory; 6. write it in one swap.
     try:
-        outputs = render_site(site, config)
+        outputs = render_site(site, config, cache, changes, tuple(diags.warnings))
         check_paths(outputs)
         if write:
             check_out_dir(config.out_dir, [config.content_dir, config.templates_dir])
@@ -72,24 +83,30 @@ def build(config: SiteConfig, write: bool = True) -> BuildResult:
     except SiteError as err:
         diags.error(err)
         raise BuildFailed(diags) from err
-    changes = tuple(c for a in articles for c in a.changes)
+    cache.sweep()
     return BuildResult(site, len(outputs), changes, diags)
 
 
 def prepare(
     doc: SourceDocument,
     options: CleanOptions,
+    options_key: str,
     people: Sequence[Person],
     topics: Sequence[Topic],
     config: SiteConfig,
     today: dt.date,
     diags: Diagnostics,
+    cache: BuildCache,
 ) -> Article | None:
     """Clean and enrich one article; record a problem and return None on error."""
     try:
         if doc.meta.get("clean", True):
-            result = clean_markdown(doc.body, doc.path, options, first_line=doc.body_line)
-            body, changes = result.markdown, result.changes
+            key = data_digest([doc.path, doc.body_line, doc.body, options_key])
+            cleaned = cache.cleaned.get(key)
+            if cleaned is None:
+                result = clean_markdown(doc.body, doc.path, options, first_line=doc.body_line)
+                cleaned = cache.cleaned.put(key, (result.markdown, result.changes))
+            body, changes = cleaned
         else:
             body, changes = doc.body, ()
         if "date" not in doc.meta:
@@ -100,6 +117,47 @@ def prepare(
     except SiteError as err:
         diags.error(err)
         return None
+
+
+def options_digest(options: CleanOptions) -> str:
+    """A hash of everything in ``options`` that can change what the cleaner does."""
+    return data_digest([
+        sorted(options.disabled), sorted(options.protected_words),
+        [(p.find, p.replace, p.warn) for p in options.phrases], list(options.artifacts),
+        options.names.pattern if options.names else "", sorted(options.proper_nouns),
+    ])
+
+
+def check_site(site: Site, articles: Sequence[Article], today: dt.date, diags: Diagnostics) -> None:
+    """Warnings an editor should see: missing summaries, future dates, links to nowhere."""
+    pages = {urls.article(slug) for slug in site.articles}
+    pages |= {urls.person(slug) for slug in site.people} | {urls.topic(slug) for slug in site.topics}
+    pages |= {"/", urls.people_index(), urls.topics_index(), urls.SEARCH, urls.FEED}
+    for article in articles:
+        where = SourceLocation(article.path, 1)
+        if not article.summary:
+            diags.warn(where, "front matter", "no summary", "add 'summary:' or a first paragraph")
+        if article.date > today:
+            diags.warn(where, "front matter", f"dated in the future ({article.date.isoformat()}); "
+                       "it will not be published until then")
+        for number, target in internal_links(article.body, article.body_line):
+            path = target.split("#")[0].split("?")[0]
+            if path and not path.endswith(("/", ".xml", ".html", ".css", ".png", ".jpg", ".pdf")):
+                path += "/"
+            if path and path not in pages:
+                diags.warn(SourceLocation(article.path, number), "link", f"no page at {target}",
+                           "check the slug, or link to an existing article, person or topic")
+
+
+_LINK = re.compile(r"\]\((/[^)\s]*)")
+
+
+def internal_links(body: str, first_line: int) -> list[tuple[int, str]]:
+    """(file line, target) of every root-relative Markdown link in ``body``."""
+    found = []
+    for offset, line in enumerate(body.split("\n")):
+        found.extend((first_line + offset, m.group(1)) for m in _LINK.finditer(line))
+    return found
 
 
 def _all_names(people: Sequence[Person]) -> list[str]:

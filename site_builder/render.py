@@ -21,12 +21,14 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls
+from .cache import BuildCache, data_digest, tree_digest
 from .config import SiteConfig
 from .errors import SiteError, SourceLocation, display_path
 from .index import Page, paginate
 from .linking import person_links
 from .markdown import render_markdown
-from .model import Article, Person, Site, Topic
+from .errors import Diagnostic
+from .model import Article, Change, Person, Site, Topic
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -76,6 +78,12 @@ class Renderer:
     site: Site
     config: SiteConfig
     env: jinja2.Environment
+    cache: BuildCache
+    templates_key: str
+    """Hash of every template file: a template edit invalidates every page."""
+    changes: tuple[Change, ...] = ()
+    """The cleaner's changes, for the preview report."""
+    warnings: tuple[Diagnostic, ...] = ()
 
     # -- helpers -----------------------------------------------------------
 
@@ -91,17 +99,30 @@ class Renderer:
         return self.config.base_url + url
 
     def _render(self, template: str, url: str, **context: Any) -> Output:
+        context = {"site": self.site_view(url), "page_url": self.link(url), **context}
+        key = data_digest([self.templates_key, template, context])
+        cached = self.cache.pages.get(key)
+        if cached is not None:
+            return urls.output_path(url), cached
         try:
-            text = self.env.get_template(template).render(
-                site=self.site_view(url), page_url=self.link(url), **context
-            )
+            text = self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(exc.filename) if exc.filename else template
             raise SiteError(SourceLocation(path, exc.lineno), "template", exc.message or "syntax error") from exc
         except (jinja2.UndefinedError, jinja2.TemplateError, TypeError) as exc:
             raise SiteError(SourceLocation(*_template_frame(exc, self.config.templates_dir, template)),
                             "template", str(exc)) from exc
-        return urls.output_path(url), text.encode("utf-8")
+        return urls.output_path(url), self.cache.pages.put(key, text.encode("utf-8"))
+
+    def markdown(self, text: str, links: list[tuple[str, str]] | None = None) -> str:
+        """HTML of ``text`` (cached), linking the people in ``links`` (slug, url)."""
+        key = data_digest([text, self.config.base_url, self.config.allow_raw_html, links or []])
+        cached = self.cache.html.get(key)
+        if cached is not None:
+            return cached
+        env = {"person_links": person_links([self.site.people[s] for s, _ in links or []], dict(links or []))}
+        html = render_markdown(text, self.config.base_url, self.config.allow_raw_html, env=env)
+        return self.cache.html.put(key, html)
 
     def site_view(self, url: str) -> dict[str, Any]:
         c = self.config
@@ -153,6 +174,30 @@ class Renderer:
         yield self._render("robots.txt", urls.ROBOTS, sitemap=self.absolute(urls.SITEMAP))
         yield self._render("404.html", urls.NOT_FOUND, title="Page not found")
         yield self._render("search.html", urls.SEARCH, title="Search")
+        if self.config.is_preview:
+            yield self.report_page()
+
+    def report_page(self) -> Output:
+        """``/_report/``: per article, every cleaner change and warning (previews only)."""
+        by_path: dict[str, dict[str, Any]] = {}
+        for a in sorted(self.site.articles.values(), key=lambda a: a.path):
+            by_path[a.path] = {"title": a.title, "url": self.link(urls.article(a.slug)), "path": a.path,
+                               "changes": [], "warnings": []}
+        for change in self.changes:
+            entry = by_path.setdefault(change.path, {"title": change.path, "url": "", "path": change.path,
+                                                     "changes": [], "warnings": []})
+            entry["changes"].append({"line": change.line, "column": change.column, "rule": change.rule,
+                                     "before": change.before, "after": change.after,
+                                     "warn_only": change.warn_only})
+        for diag in self.warnings:
+            path = diag.location.path if diag.location else self.config.site_yaml
+            entry = by_path.setdefault(path, {"title": path, "url": "", "path": path,
+                                              "changes": [], "warnings": []})
+            entry["warnings"].append({"line": diag.location.line if diag.location else None,
+                                      "message": f"{diag.topic}: {diag.message}", "hint": diag.hint or ""})
+        entries = [e for e in by_path.values() if e["changes"] or e["warnings"]]
+        return self._render("report.html", urls.REPORT, title="Cleaner report", entries=entries,
+                            total_changes=len(self.changes), total_warnings=len(self.warnings))
 
     def index_pages(self) -> Iterator[Output]:
         slugs = list(self.site.articles)
@@ -164,10 +209,8 @@ class Renderer:
 
     def article_page(self, slug: str) -> Output:
         a = self.site.articles[slug]
-        people = [self.site.people[p] for p in a.people if p in self.site.people]
-        links = person_links(people, {p.slug: self.link(urls.person(p.slug)) for p in people})
-        html = render_markdown(a.body, self.config.base_url, self.config.allow_raw_html,
-                               env={"person_links": links})
+        links = [(p, self.link(urls.person(p))) for p in a.people if p in self.site.people]
+        html = self.markdown(a.body, links)
         url = urls.article(slug)
         view = {
             **self.card(slug), "html": html,
@@ -223,7 +266,7 @@ class Renderer:
             "dates": [{"label": label, "iso": d.isoformat(), "human": human_date(d)}
                       for label, d in (("Detained", p.detained), ("Sentenced", p.sentenced),
                                        ("Released", p.released)) if d],
-            "bio": render_markdown(p.body, self.config.base_url, self.config.allow_raw_html),
+            "bio": self.markdown(p.body),
             "feed": self.link(urls.person_feed(p.slug)),
             "together": [self.person_ref(s) for s in self.site.co_mentioned.get(p.slug, ())],
             "count": len(slugs),
@@ -253,7 +296,7 @@ class Renderer:
 
     def topic_page(self, t: Topic) -> Iterator[Output]:
         slugs = self.site.by_topic.get(t.slug, ())
-        view = {"name": t.name, "html": render_markdown(t.body, self.config.base_url, self.config.allow_raw_html),
+        view = {"name": t.name, "html": self.markdown(t.body),
                 "feed": self.link(urls.topic_feed(t.slug)), "count": len(slugs),
                 "related": [self.topic_ref(s) for s in self.site.related_topics.get(t.slug, ())]}
         for page in paginate(list(slugs), self.config.list_page_size):
@@ -321,7 +364,15 @@ def _template_frame(exc: BaseException, templates_dir: Path, default: str) -> tu
     return found
 
 
-def render_site(site: Site, config: SiteConfig) -> list[Output]:
+def render_site(
+    site: Site,
+    config: SiteConfig,
+    cache: BuildCache | None = None,
+    changes: tuple[Change, ...] = (),
+    warnings: tuple[Diagnostic, ...] = (),
+) -> list[Output]:
     """Every output file of the site, in a stable order."""
-    renderer = Renderer(site, config, make_environment(config.templates_dir))
+    env = make_environment(config.templates_dir)
+    renderer = Renderer(site, config, env, cache or BuildCache(), tree_digest(config.templates_dir),
+                        changes, warnings)
     return list(renderer.render_all())

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .build import build
+from .cache import BuildCache, tree_digest
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, SiteError
 
@@ -28,13 +29,27 @@ class DevState:
     config: SiteConfig
     env: Mapping[str, str]
     errors: list[str] = field(default_factory=list)
+    cache: BuildCache = field(default_factory=BuildCache)
+    """Kept across rebuilds: only what a save touched is cleaned and rendered again."""
+    fingerprint: str = ""
+    """Hash of the watched sources at the last rebuild; unchanged means no work."""
+    builds: int = 0
+
+    def sources_digest(self) -> str:
+        return tree_digest(self.config.content_dir) + tree_digest(self.config.templates_dir)
 
     def rebuild(self) -> bool:
+        """Rebuild if the sources changed since the last time (coalescing bursts of saves)."""
+        fingerprint = self.sources_digest()
+        if fingerprint == self.fingerprint:
+            return not self.errors
+        self.fingerprint = fingerprint
+        self.builds += 1
         try:
             config = load_config(self.config.content_dir, self.config.out_dir,
                                  self.config.templates_dir, self.config.base_url,
                                  self.config.drafts, self.env)
-            build(config)
+            build(config, cache=self.cache)
         except BuildFailed as failed:
             self.errors = [d.format() for d in failed.diagnostics.errors]
             return False
@@ -93,5 +108,5 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
     for path in (config.content_dir, config.templates_dir):
         server.watch(str(path), state.rebuild, delay=0.2)
     print(f"serving {base}/ (Ctrl+C to stop)")
-    server.serve(host=host, port=port, open_url_delay=None, restart_delay=0)
+    server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)
     return 0

@@ -111,7 +111,7 @@ def apply_rule(name: str, rule: TextRule, line: Line, ctx: TextContext, path: st
         left, right = _context(text, edit.start, edit.end)
         before = text[left:right]
         after = text[left:edit.start] + edit.replacement + text[edit.end:right]
-        changes.append(Change(path, line.number, line.column + edit.start, name,
+        changes.append(Change(path, line.number, line.column + left, name,
                               before, after, warn_only=edit.warn_only))
         if not edit.warn_only:
             new_text = new_text[: edit.start] + edit.replacement + new_text[edit.end:]
