@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import load, urls
+from .cache import BuildCache, data_digest
 from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
 from .clean.rules import CleanOptions
-from .cache import BuildCache, data_digest
 from .config import SiteConfig
 from .enrich import enrich
 from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation

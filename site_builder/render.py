@@ -23,11 +23,10 @@ from markupsafe import Markup
 from . import urls
 from .cache import BuildCache, data_digest, tree_digest
 from .config import SiteConfig
-from .errors import SiteError, SourceLocation, display_path
+from .errors import Diagnostic, SiteError, SourceLocation, display_path
 from .index import Page, paginate
 from .linking import person_links
 from .markdown import render_markdown
-from .errors import Diagnostic
 from .model import Article, Change, Person, Site, Topic
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
