@@ -154,7 +154,7 @@ _LINK = re.compile(r"\]\((/[^)\s]*)")
 
 def internal_links(body: str, first_line: int) -> list[tuple[int, str]]:
     """(file line, target) of every root-relative Markdown link in ``body``."""
-    found = []
+    found: list[tuple[int, str]] = []
     for offset, line in enumerate(body.split("\n")):
         found.extend((first_line + offset, m.group(1)) for m in _LINK.finditer(line))
     return found

@@ -177,7 +177,7 @@ def test_deploy_preview_build(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -
         assert "belarus-prisoners.example.org" not in text
     assert (public / "articles/draft/index.html").exists() and (public / "articles/future/index.html").exists()
     report = (public / "_report/index.html").read_text()
-    assert ("officials.These" in report and "content/articles/draft.md" in report.replace("\\", "/")) or "draft.md" in report
+    assert "officials.These" in report and "draft.md" in report
     assert "Disallow: /" in (public / "robots.txt").read_text()
     for key in PREVIEW:
         monkeypatch.delenv(key)
