@@ -23,6 +23,7 @@ from markupsafe import Markup
 from . import urls
 from .cache import BuildCache, data_digest, tree_digest
 from .config import SiteConfig
+from .enrich import first_paragraph
 from .errors import Diagnostic, SiteError, SourceLocation, display_path
 from .index import Page, paginate
 from .linking import person_links
@@ -219,6 +220,8 @@ class Renderer:
             "topics": [self.topic_ref(t) for t in a.topics if t in self.site.topics],
             "related": [self.card(s) for s in self.site.related.get(slug, ())],
             "draft": a.draft,
+            # The summary is shown as a standfirst unless the text opens with it anyway.
+            "show_summary": bool(a.summary) and not first_paragraph(a.body).startswith(a.summary.rstrip("…")),
         }
         return self._render("article.html", url, title=a.title, description=a.summary,
                             article=view, json_ld=self.article_ld(a, url))
