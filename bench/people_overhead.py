@@ -29,8 +29,9 @@ STEMS = ["Kales", "Bial", "Babar", "Seviar", "Sannik", "Losik", "Tsikhan", "Stat
          "Mazheik", "Znak", "Puzhel", "Hrabav", "Kazlou", "Navumch", "Rudnits", "Sharapav", "Yurkevich",
          "Dubavets", "Maroz", "Tarash", "Vinnik", "Zhuk", "Sakalou"]
 ENDS = [("ava", "ova"), ("iatski", "yatski"), ("yka", "iko"), ("ets", "etz"), ("au", "ov"), ("ich", "ych")]
-WORDS = ("the release of prisoners was welcomed by families and rights groups while officials said little about "
-         "the terms of the deal and observers asked what would follow for those still held in the colonies").split()
+_TEXT = ("the release of prisoners was welcomed by families and rights groups while officials said little about "
+         "the terms of the deal and observers asked what would follow for those still held in the colonies")
+WORDS = _TEXT.split()
 TOPICS = {"political-prisoners": ["political prisoners", "political prisoner"], "sanctions": ["sanctions"],
           "human-rights": ["human rights"], "protests-2020": ["2020 protests"]}
 
@@ -47,7 +48,7 @@ def person(n: int) -> tuple[str, str, str]:
 def paragraph(rng: random.Random, people: list[tuple[str, str, str]]) -> str:
     words = [rng.choice(WORDS) for _ in range(60)]
     if people:
-        slug, name, alias = rng.choice(people)
+        _slug, name, alias = rng.choice(people)
         words.insert(rng.randrange(len(words)), rng.choice([name, alias]) + ",")
         words.insert(len(words) - 5, name.split()[-1] + "’s")
     words.insert(rng.randrange(len(words)), rng.choice(list(TOPICS.values()))[0])
