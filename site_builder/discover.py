@@ -182,6 +182,10 @@ def find_unregistered(text: str, people: Sequence[Person]) -> list[Finding]:
     hits = [h for h in matcher_for(people).scan(text) if h.kind != "surname"]
     given = frozenset(fold(n.split()[0]) for p in people for n in p.names if len(n.split()) > 1)
     candidates = sorted(table_names(text) + text_names(text, given), key=lambda c: (c.start, c.source))
+    # A probable alias is a name even when its given name is not in our list ("Maryja").
+    candidates += [Candidate(h.text, text.count("\n", 0, h.start) + 1, h.start, h.end, "text")
+                   for h in hits if h.kind == "probable"]
+    candidates.sort(key=lambda c: (c.start, c.source))
     findings: dict[str, Finding] = {}
     for candidate in candidates:
         hit = _overlaps(candidate, hits)
