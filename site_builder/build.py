@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import load, urls
 from .cache import BuildCache, data_digest
@@ -19,6 +19,7 @@ from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
 from .clean.rules import CleanOptions
 from .config import SiteConfig
+from .detect import names_regex
 from .enrich import enrich
 from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation
 from .index import build_site
@@ -63,6 +64,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     # 2-3. clean and enrich each article in memory.
     options = with_corpus(style or CleanOptions(), _all_names(people),
                           corpus_proper_nouns(d.body for d in docs))
+    # The same name protection, compiled as a trie: fast with hundreds of people.
+    options = replace(options, names=names_regex(_all_names(people)))
     today = today_for(config)
     options_key = options_digest(options)
     articles = [a for d in docs

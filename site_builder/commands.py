@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from . import build as build_mod
-from . import frontmatter, load, schema
+from . import discover, frontmatter, load, schema
 from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
-from .detect import find_people, topic_hits
 from .enrich import enrich, make_slug
 from .errors import BuildFailed, Diagnostic, Diagnostics, SiteError, SourceLocation, UsageError, display_path
 from .importer import write_new
@@ -55,7 +54,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     config = config_from(args)
     if args.explain:
-        return explain(config.content_dir, Path(args.explain))
+        return explain(config.content_dir, Path(args.explain), config.topic_body_hits, config.topic_title_hits)
     try:
         result = build_mod.build(config, write=False)
     except BuildFailed as failed:
@@ -63,6 +62,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             _print_diag(diag, args.format)
         print(f"{len(failed.diagnostics.errors)} errors", file=sys.stderr)
         return 1
+    discover.report(result.site.articles.values(), load.load_people(config.content_dir, Diagnostics()),
+                    result.diagnostics)
     for change in result.changes:
         _print_change(change, args.format)
     for diag in result.diagnostics.warnings:
@@ -72,7 +73,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def explain(content_dir: Path, article: Path) -> int:
+def explain(content_dir: Path, article: Path, body_hits: int = 2, title_hits: int = 1) -> int:
     diags = Diagnostics()
     people = load.load_people(content_dir, diags)
     topics = load.load_topics(content_dir, diags)
@@ -80,18 +81,13 @@ def explain(content_dir: Path, article: Path) -> int:
         candidate = content_dir / "articles" / f"{article}.md"
         article = candidate if candidate.is_file() else article
     doc = load.load_document(article, content_dir, schema.ARTICLE)
-    title = doc.meta.get("title", "")
-    text = f"{title}\n{doc.body}"
     print(f"{doc.path}:")
-    mentions = find_people(text, people)
-    for person in people:
-        if person.slug in mentions:
-            print(f"  person {person.slug}: matched {mentions[person.slug].text!r}")
-    for topic in topics:
-        in_title, in_body = topic_hits(title, doc.body, topic)
-        if in_title or in_body:
-            keywords = ", ".join(topic.keywords)
-            print(f"  topic {topic.slug}: {in_title} in title, {in_body} in body (keywords: {keywords})")
+    for key in ("people", "topics"):
+        if key in doc.meta:
+            print(f"  front matter '{key}' overrides detection: {', '.join(doc.meta[key]) or '(none)'}")
+    for line in discover.explain(doc.meta.get("title", ""), doc.body, doc.body_line, people, topics,
+                                 body_hits, title_hits):
+        print(line)
     return 0
 
 

@@ -20,6 +20,7 @@ from .clean import clean_raw
 from .clean.document import render
 from .clean.rules import CleanOptions
 from .detect import find_people, find_topics
+from .discover import find_unregistered
 from .enrich import make_slug, make_summary, plain_text
 from .errors import SiteError, SourceLocation, display_path
 from .model import Person, Topic
@@ -60,16 +61,38 @@ def import_seed(
     if existing is not None:
         return ImportResult(shown, None, f"skipped {shown}: already imported as {display_path(existing)}")
     mentions = find_people(f"{title}\n{body}", people)
+    stubs = write_person_stubs(content_dir, body, people)
     meta = {
         "title": title, "slug": slug, "date": date, "summary": make_summary(body),
-        "people": [p.slug for p in people if p.slug in mentions],
+        "people": [p.slug for p in people if p.slug in mentions] + [s for s in stubs if s not in mentions],
         "topics": find_topics(title, body, topics, body_hits, title_hits),
         "source": shown,
     }
     target.parent.mkdir(parents=True, exist_ok=True)
     write_new(target, frontmatter.dump(meta) + body)
     changed = len(result.changes)
-    return ImportResult(shown, target, f"imported {shown} -> {display_path(target)} ({changed} changes)")
+    new = f", {len(stubs)} people to review" if stubs else ""
+    return ImportResult(shown, target, f"imported {shown} -> {display_path(target)} ({changed} changes{new})")
+
+
+def write_person_stubs(content_dir: Path, body: str, people: Sequence[Person]) -> list[str]:
+    """Slugs of the stub person files for the new names in ``body`` (written unless they exist).
+
+    Probable aliases of registered people get no stub: ``check`` reports them
+    so an editor adds the spelling to ``aliases`` instead of a second person.
+    """
+    known = {p.slug for p in people}
+    slugs = []
+    for finding in find_unregistered(body, people):
+        slug = make_slug(finding.name)
+        if finding.close_to or slug in known or slug in slugs:
+            continue
+        path = content_dir / "people" / f"{slug}.md"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_new(path, person_stub(finding.name, slug))
+        slugs.append(slug)
+    return slugs
 
 
 def _already_imported(content_dir: Path, seed: str, slug: str) -> Path | None:
@@ -95,7 +118,7 @@ def write_new(path: Path, text: str) -> None:
 
 
 def person_stub(name: str, slug: str) -> str:
-    meta = {"name": name, "aliases": [], "review": True}
+    meta = {"name": name, "aliases": [], "status": "unknown", "review": True}
     return frontmatter.dump(meta, frontmatter.PERSON_ORDER) + (
         f"{name} was found in an imported article and is not in the registry yet. "
         "Check the spelling, add aliases, role and status, then remove `review: true`.\n")

@@ -21,6 +21,8 @@ from .model import Article, Person, Site, Topic
 
 T = TypeVar("T")
 RELATED_COUNT = 3
+CANDIDATES = 50
+"""Newest articles of each person and topic considered as related (ties go to the newest anyway)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ def build_site(
         seen[item.slug] = item
     published = sorted((a for a in seen.values() if is_published(a, config, today)), key=newest_first)
     by_slug = {a.slug: a for a in published}
-    people_sorted = sorted(people, key=lambda p: (p.name.casefold(), p.slug))
+    # Stubs made by ``import`` get no page until an editor has checked them: a
+    # wrong name on an advocacy site does harm, a missing page does little.
+    people_sorted = sorted((p for p in people if not p.review), key=lambda p: (p.name.casefold(), p.slug))
     topics_sorted = sorted(topics, key=lambda t: (t.name.casefold(), t.slug))
     by_person = _taxonomy(published, [p.slug for p in people_sorted], lambda a: a.people)
     by_topic = _taxonomy(published, [t.slug for t in topics_sorted], lambda a: a.topics)
@@ -80,7 +84,7 @@ def build_site(
         topics={t.slug: t for t in topics_sorted},
         by_person=by_person,
         by_topic=by_topic,
-        related={a.slug: _related(a, published) for a in published},
+        related=_all_related(published, by_person, by_topic),
         co_mentioned=_together(by_person, by_slug, lambda a: a.people),
         related_topics=_together(by_topic, by_slug, lambda a: a.topics),
         build_date=_build_date(config, published),
@@ -99,14 +103,31 @@ def _taxonomy(
     return {term: tuple(slugs) for term, slugs in out.items()}
 
 
-def _related(article: Article, published: Sequence[Article]) -> tuple[str, ...]:
-    """Up to three others: most shared people and topics first, then newest."""
-    def score(other: Article) -> tuple[int, int, int, str]:
-        shared = 2 * len(set(article.people) & set(other.people)) + len(set(article.topics) & set(other.topics))
-        return (-shared, -other.date.toordinal(), 0, other.slug)
+def _all_related(
+    published: Sequence[Article],
+    by_person: dict[str, tuple[str, ...]],
+    by_topic: dict[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """Article slug -> up to three others: most shared people and topics first, then newest.
 
-    others = sorted((o for o in published if o.slug != article.slug), key=score)
-    return tuple(o.slug for o in others[:RELATED_COUNT])
+    A person counts twice as much as a topic.  Comparing every pair would take
+    minutes for 10,000 articles, so the candidates are the newest 50 articles
+    sharing each person or topic (listings are newest first, so
+    those win every tie) and the newest few overall.
+    """
+    order = {a.slug: n for n, a in enumerate(published)}
+    newest = [a.slug for a in published[: RELATED_COUNT + 1]]
+    out: dict[str, tuple[str, ...]] = {}
+    for article in published:
+        scores: Counter[str] = Counter({s: 0 for s in newest})
+        for person in set(article.people):
+            scores.update({s: 2 for s in by_person.get(person, ())[:CANDIDATES]})
+        for topic in set(article.topics):
+            scores.update(by_topic.get(topic, ())[:CANDIDATES])
+        scores.pop(article.slug, None)
+        ranked = sorted(scores, key=lambda s: (-scores[s], order[s]))
+        out[article.slug] = tuple(ranked[:RELATED_COUNT])
+    return out
 
 
 def _together(

@@ -1,65 +1,86 @@
 """Link the first mention of each person in an article body to their page.
 
 A markdown-it core rule: it walks the inline text tokens (never inside an
-existing link, a heading or code) and turns the first match of each person's
-names into a link.  The people and their URLs come through the render
-``env`` so the one parser instance serves every article.
+existing link, a heading or code) and turns the first mention of each person
+(name, alias or probable alias; never a bare surname) into a link.  The
+matcher and the URLs come through the render ``env`` so the one parser
+instance serves every article.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from .detect import _words_pattern
+from .detect import Hit, PeopleMatcher
 from .model import Person
 
-PersonLink = tuple[re.Pattern[str], str]
+
+@dataclass
+class PersonLinks:
+    """The people of one article, compiled, and the URL of each one's page."""
+
+    matcher: PeopleMatcher
+    urls: dict[str, str]
+    done: set[str] = field(default_factory=set)
+
+    def first_hit(self, text: str) -> Hit | None:
+        for hit in self.matcher.scan(text):
+            if hit.kind != "surname" and hit.slug in self.urls and hit.slug not in self.done:
+                return hit
+        return None
 
 
-def person_links(people: Sequence[Person], url_of: dict[str, str]) -> list[PersonLink]:
-    """(pattern, url) for each person, longest names first within a person."""
-    out = []
-    for person in people:
-        pattern = _words_pattern(person.names)
-        if pattern is not None and person.slug in url_of:
-            out.append((pattern, url_of[person.slug]))
-    return out
+def person_links(people: Sequence[Person], url_of: dict[str, str]) -> PersonLinks:
+    """What the ``person_links`` rule needs, for the people in ``url_of``."""
+    linked = [p for p in people if p.slug in url_of]
+    return PersonLinks(PeopleMatcher(linked), {p.slug: url_of[p.slug] for p in linked})
 
 
-def _link_tokens(state: StateCore, text: str, match: re.Match[str], url: str) -> list[Token]:
-    before, found, after = text[: match.start()], match.group(), text[match.end():]
-    tokens = []
-    if before:
-        tokens.append(_text(state, before))
-    link = Token("link_open", "a", 1)
-    link.attrs = {"href": url, "class": "person-link"}
-    tokens.extend([link, _text(state, found), Token("link_close", "a", -1)])
-    if after:
-        tokens.append(_text(state, after))
-    return tokens
-
-
-def _text(state: StateCore, content: str) -> Token:
+def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
     return token
 
 
+def _link_text(links: PersonLinks, content: str) -> list[Token]:
+    """``content`` as text tokens, with the first mention of each pending person linked."""
+    out: list[Token] = []
+    rest = content
+    while rest:
+        hit = links.first_hit(rest)
+        if hit is None:
+            break
+        links.done.add(hit.slug)
+        if hit.start:
+            out.append(_text(rest[: hit.start]))
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": links.urls[hit.slug], "class": "person-link"}
+        out.extend([link, _text(rest[hit.start: hit.end]), Token("link_close", "a", -1)])
+        rest = rest[hit.end:]
+    if rest:
+        out.append(_text(rest))
+    return out
+
+
 def _rule(state: StateCore) -> None:
-    pending: list[PersonLink] = list(state.env.get("person_links", []))
+    links = state.env.get("person_links")
+    if not isinstance(links, PersonLinks) or not links.urls:
+        return
     in_heading = False
     for block in state.tokens:
         if block.type == "heading_open":
             in_heading = True
         elif block.type == "heading_close":
             in_heading = False
-        if block.type != "inline" or in_heading or not block.children or not pending:
+        if block.type != "inline" or in_heading or not block.children:
             continue
+        if len(links.done) == len(links.urls):
+            return
         children: list[Token] = []
         depth = 0
         for child in block.children:
@@ -69,19 +90,8 @@ def _rule(state: StateCore) -> None:
                 depth -= 1
             if child.type != "text" or depth > 0:
                 children.append(child)
-                continue
-            pieces = [child]
-            for link in list(pending):
-                pattern, url = link
-                for index, piece in enumerate(pieces):
-                    if piece.type != "text":
-                        continue
-                    match = pattern.search(piece.content)
-                    if match:
-                        pieces[index: index + 1] = _link_tokens(state, piece.content, match, url)
-                        pending.remove(link)
-                        break
-            children.extend(pieces)
+            else:
+                children.extend(_link_text(links, child.content))
         block.children = children
 
 

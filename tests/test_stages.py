@@ -14,7 +14,7 @@ from site_builder.errors import Diagnostics, SiteError
 from site_builder.index import build_site, paginate
 from site_builder.load import load_document, split_front_matter
 from site_builder.markdown import render_markdown
-from site_builder.model import Article
+from site_builder.model import Article, Person
 from site_builder.schema import ARTICLE
 from site_builder.write import write_site
 
@@ -145,7 +145,8 @@ def test_duplicate_slugs_are_errors(tmp_path: Path) -> None:
 def test_related_prefers_shared_people_then_recency(tmp_path: Path) -> None:
     write(tmp_path / "site.yaml", "title: T\nbase_url: https://e.org\n")
     items = [article("a", 1, ("p",)), article("b", 2), article("c", 3, ("p",)), article("d", 4), article("e", 5)]
-    site = build_site(items, [], [], load_config(tmp_path), dt.date(2025, 2, 1), Diagnostics())
+    person = Person(slug="p", name="P Person", aliases=(), path="p.md")
+    site = build_site(items, [person], [], load_config(tmp_path), dt.date(2025, 2, 1), Diagnostics())
     assert site.related["a"] == ("c", "e", "d")
 
 

@@ -1,0 +1,113 @@
+"""How much a people registry adds to a build.
+
+Generates a deterministic corpus in a temporary directory (N articles that
+name people from a registry of P, in full, by surname and in a second
+spelling, plus topics), then times a full build with an empty registry and
+with the P people, and prints the ratio.  The issue asks for under 10% with
+500 people and 10,000 articles:
+
+    .venv/bin/python bench/people_overhead.py --articles 10000 --people 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from site_builder.build import build
+from site_builder.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+GIVEN = ["Maria", "Ales", "Viktor", "Pavel", "Andrei", "Ihar", "Volha", "Siarhei", "Natallia", "Mikalai",
+         "Iryna", "Dzmitry", "Katsiaryna", "Raman", "Yauhen", "Sviatlana", "Aliaksandr", "Palina"]
+STEMS = ["Kales", "Bial", "Babar", "Seviar", "Sannik", "Losik", "Tsikhan", "Statkev", "Lasko", "Khalezin",
+         "Mazheik", "Znak", "Puzhel", "Hrabav", "Kazlou", "Navumch", "Rudnits", "Sharapav", "Yurkevich",
+         "Dubavets", "Maroz", "Tarash", "Vinnik", "Zhuk", "Sakalou"]
+ENDS = [("ava", "ova"), ("iatski", "yatski"), ("yka", "iko"), ("ets", "etz"), ("au", "ov"), ("ich", "ych")]
+_TEXT = ("the release of prisoners was welcomed by families and rights groups while officials said little about "
+         "the terms of the deal and observers asked what would follow for those still held in the colonies")
+WORDS = _TEXT.split()
+TOPICS = {"political-prisoners": ["political prisoners", "political prisoner"], "sanctions": ["sanctions"],
+          "human-rights": ["human rights"], "protests-2020": ["2020 protests"]}
+
+
+def person(n: int) -> tuple[str, str, str]:
+    """(slug, name, alias) of the n-th generated person: unique, with a second spelling."""
+    first = GIVEN[n % len(GIVEN)]
+    stem = STEMS[(n // len(GIVEN)) % len(STEMS)]
+    end, other = ENDS[(n // (len(GIVEN) * len(STEMS))) % len(ENDS)]
+    name, alias = f"{first} {stem}{end}", f"{first} {stem}{other}"
+    return name.lower().replace(" ", "-"), name, alias
+
+
+def paragraph(rng: random.Random, people: list[tuple[str, str, str]]) -> str:
+    words = [rng.choice(WORDS) for _ in range(60)]
+    if people:
+        _slug, name, alias = rng.choice(people)
+        words.insert(rng.randrange(len(words)), rng.choice([name, alias]) + ",")
+        words.insert(len(words) - 5, name.split()[-1] + "’s")
+    words.insert(rng.randrange(len(words)), rng.choice(list(TOPICS.values()))[0])
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+def generate(root: Path, articles: int, people: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    content = root / "content"
+    for sub in ("articles", "people", "topics"):
+        (content / sub).mkdir(parents=True)
+    shutil.copytree(ROOT / "templates", root / "templates")
+    (content / "site.yaml").write_text("title: Bench\nbase_url: https://bench.example.org\n", encoding="utf-8")
+    registry = [person(n) for n in range(people)]
+    for slug, name, alias in registry:
+        (content / "people" / f"{slug}.md").write_text(
+            f"---\nname: {name}\naliases: [{alias}]\nstatus: detained\n---\nBiography of {name}.\n", encoding="utf-8")
+    for slug, keywords in TOPICS.items():
+        (content / "topics" / f"{slug}.md").write_text(
+            f"---\nname: {slug.replace('-', ' ').title()}\nkeywords: [{', '.join(keywords)}]\n---\nAbout it.\n",
+            encoding="utf-8")
+    # The same text whatever the registry size: names come from a fixed pool of 500.
+    pool = [person(n) for n in range(500)]
+    for n in range(articles):
+        body = "\n\n".join(paragraph(rng, pool) for _ in range(5))
+        date = f"20{20 + n % 6:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        (content / "articles" / f"article-{n:05d}.md").write_text(
+            f"---\ntitle: Article number {n}\nslug: article-{n:05d}\ndate: {date}\nsummary: Article {n}.\n---\n"
+            f"{body}\n", encoding="utf-8")
+
+
+def timed_build(root: Path) -> tuple[float, int]:
+    config = load_config(root / "content", out_dir=root / "public", templates_dir=root / "templates",
+                         env={"SOURCE_DATE_EPOCH": "1760000000"})
+    start = time.perf_counter()
+    result = build(config)
+    return time.perf_counter() - start, sum(len(v) for v in result.site.by_person.values())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--people", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=1, help="builds per registry; the fastest counts")
+    args = parser.parse_args(argv)
+    times = {}
+    with tempfile.TemporaryDirectory(prefix="people-bench-") as tmp:
+        for people in (0, args.people):
+            root = Path(tmp) / f"site-{people}"
+            generate(root, args.articles, people)
+            runs = [timed_build(root) for _ in range(args.repeat)]
+            times[people] = min(r[0] for r in runs)
+            print(f"{args.articles} articles, {people} people: {times[people]:.2f} s "
+                  f"({runs[0][1]} article-person links)", flush=True)
+    ratio = times[args.people] / times[0]
+    print(f"overhead: {100 * (ratio - 1):+.1f}% (ratio {ratio:.3f})")
+    return 0 if ratio < 1.10 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

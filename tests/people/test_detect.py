@@ -1,0 +1,69 @@
+"""Person detection: names, aliases, possessives, surnames, transliterations."""
+
+from __future__ import annotations
+
+import pytest
+
+from site_builder.detect import find_people, name_key, person_hits
+from site_builder.model import Person
+
+KALESNIKAVA = Person("maria-kalesnikava", "Maria Kalesnikava", ("Maria Kolesnikova",), "p.md")
+BABARYKA = Person("viktor-babaryka", "Viktor Babaryka", (), "p.md")
+PEOPLE = [KALESNIKAVA, BABARYKA]
+
+
+def kinds(text: str) -> list[tuple[str, str, str]]:
+    return [(h.slug, h.kind, h.text) for h in person_hits(text, PEOPLE)]
+
+
+@pytest.mark.parametrize(("a", "b"), [("Kalesnikava", "Kolesnikova"), ("Bialiatski", "Byalyatski"),
+                                      ("Babaryka", "Babariko"), ("Tsikhanouskaya", "Tikhanovskaya")])
+def test_transliterations_share_a_key(a: str, b: str) -> None:
+    assert name_key(a) == name_key(b)
+
+
+def test_name_and_alias_are_one_person() -> None:
+    assert set(find_people("Maria Kolesnikova spoke.", PEOPLE)) == {"maria-kalesnikava"}
+    assert set(find_people("Maria Kalesnikava spoke.", PEOPLE)) == {"maria-kalesnikava"}
+
+
+def test_possessive_and_whole_words() -> None:
+    assert kinds("Maria Kolesnikova’s release and Maria Kolesnikova's trial") == [
+        ("maria-kalesnikava", "name", "Maria Kolesnikova")] * 2
+    assert kinds("Maria Kolesnikovas and Maria Kolesnikova-led groups") == []
+
+
+def test_name_across_a_line_break_but_not_across_punctuation() -> None:
+    assert kinds("Maria\nKolesnikova") == [("maria-kalesnikava", "name", "Maria\nKolesnikova")]
+    assert kinds("Maria. Kolesnikova") == []
+    assert kinds("| Maria | Kolesnikova |") == []
+
+
+def test_surname_alone_counts_only_after_a_full_mention() -> None:
+    assert kinds("Kolesnikova spoke. Then Maria Kolesnikova spoke. Kolesnikova’s lawyer agreed.") == [
+        ("maria-kalesnikava", "name", "Maria Kolesnikova"), ("maria-kalesnikava", "surname", "Kolesnikova")]
+
+
+def test_surname_after_another_given_name_is_someone_else() -> None:
+    text = "Viktor Babaryka was freed. His son Eduard Babaryka was not. President Babaryka?"
+    assert kinds(text) == [("viktor-babaryka", "name", "Viktor Babaryka"),
+                           ("viktor-babaryka", "surname", "Babaryka")]
+
+
+def test_lower_case_words_are_not_names() -> None:
+    assert kinds("maria kolesnikova") == []
+
+
+def test_unlisted_transliteration_is_a_probable_alias() -> None:
+    assert kinds("Mariya Kalesnikova was freed") == [("maria-kalesnikava", "probable", "Mariya Kalesnikova")]
+
+
+def test_table_cells_count() -> None:
+    text = "| Name | Role |\n| --- | --- |\n| Maria Kalesnikava | Activist |\n"
+    assert set(find_people(text, PEOPLE)) == {"maria-kalesnikava"}
+
+
+def test_diacritics_in_a_registered_alias() -> None:
+    ales = Person("ales-bialiatski", "Ales Bialiatski", ("Aleś Bialacki",), "p.md")
+    assert set(find_people("Aleś Bialacki and Ales Bialacki", [ales])) == {"ales-bialiatski"}
+    assert len(person_hits("Aleś Bialacki and Ales Bialacki", [ales])) == 2

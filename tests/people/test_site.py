@@ -1,0 +1,132 @@
+"""Real builds into temporary directories: person and topic pages, feeds, JSON-LD, linking."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from .conftest import Builder, article_file, person_file, write
+
+SEED_KALESNIKAVA = {"belarus-releases-political-prisoners-signaling-shift-in",
+                    "belarus-takes-historic-step-as-political-prisoners-released",
+                    "the-significance-of-the-belarus-prisoner-release"}
+
+
+def _drop_front_matter_key(path: Path, key: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"(?m)^{key}: .*\n", "", text, count=1), encoding="utf-8")
+
+
+def test_seed_has_one_page_for_kalesnikava_under_both_spellings(site: Path, build_site: Builder) -> None:
+    result = build_site(site)
+    assert set(result.site.by_person["maria-kalesnikava"]) == SEED_KALESNIKAVA
+    page = (site / "public/people/maria-kalesnikava/index.html").read_text()
+    for slug in SEED_KALESNIKAVA:
+        assert f"/articles/{slug}/" in page
+    assert not (site / "public/people/maria-kolesnikova").exists()
+
+
+def test_seed_detection_without_front_matter_finds_both_spellings(site: Path, build_site: Builder) -> None:
+    for path in (site / "content/articles").glob("*.md"):
+        _drop_front_matter_key(path, "people")
+    result = build_site(site)
+    # One article names her only in a table as "Kalesnikava", two as "Kolesnikova".
+    assert set(result.site.by_person["maria-kalesnikava"]) == SEED_KALESNIKAVA
+
+
+def test_front_matter_people_overrides_detection(empty_site: Path, build_site: Builder) -> None:
+    person_file(empty_site, "maria-kalesnikava", "Maria Kalesnikava")
+    person_file(empty_site, "viktor-babaryka", "Viktor Babaryka")
+    article_file(empty_site, "a", "Maria Kalesnikava spoke.", meta="people: [viktor-babaryka]\n")
+    assert build_site(empty_site).site.articles["a"].people == ("viktor-babaryka",)
+
+
+def test_topic_needs_two_body_hits_or_one_title_hit(empty_site: Path, build_site: Builder) -> None:
+    write(empty_site / "content/topics/sanctions.md", "---\nname: Sanctions\nkeywords: [sanctions]\n---\nAbout.\n")
+    article_file(empty_site, "one-hit", "New sanctions were announced.")
+    article_file(empty_site, "two-hits", "Sanctions were announced. The sanctions bite.")
+    article_file(empty_site, "sanctions-in-title", "Nothing here.")
+    article_file(empty_site, "override", "Sanctions and sanctions.", meta="topics: []\n")
+    site = build_site(empty_site).site
+    assert set(site.by_topic["sanctions"]) == {"sanctions-in-title", "two-hits"}
+
+
+def test_topic_thresholds_come_from_site_yaml(empty_site: Path, build_site: Builder) -> None:
+    with (empty_site / "content/site.yaml").open("a") as f:
+        f.write("topic_body_hits: 1\n")
+    write(empty_site / "content/topics/sanctions.md", "---\nname: Sanctions\nkeywords: [sanctions]\n---\nAbout.\n")
+    article_file(empty_site, "one-hit", "New sanctions were announced.")
+    assert build_site(empty_site).site.by_topic["sanctions"] == ("one-hit",)
+
+
+def test_person_page_feed_and_json_ld(site: Path, build_site: Builder) -> None:
+    build_site(site)
+    page = (site / "public/people/maria-kalesnikava/index.html").read_text()
+    for text in ("Maria Kolesnikova", "Released", "2025-12-13", "Opposition leader and musician", "Belarusian",
+                 "/people/maria-kalesnikava/feed.xml", "Often mentioned with", "symbol of the 2020 protests"):
+        assert text in page
+    # Newest first.
+    assert page.index("the-significance-of-the-belarus") < page.index("belarus-takes-historic-step")
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert ld["@type"] == "Person" and "Maria Kolesnikova" in ld["alternateName"]
+    feed = ET.parse(site / "public/people/maria-kalesnikava/feed.xml").getroot()
+    assert feed.tag == "rss" and feed.get("version") == "2.0"
+    channel = feed.find("channel")
+    assert channel is not None and channel.findtext("title") and channel.findtext("link")
+    links = {i.findtext("link") for i in channel.findall("item")}
+    assert len(links) == 3 and all(link.startswith("https://belarus-prisoners.example.org/articles/") for link in links)
+    topic_feed = ET.parse(site / "public/topics/sanctions/feed.xml").getroot()
+    assert topic_feed.get("version") == "2.0" and topic_feed.find("channel/item") is not None
+
+
+def test_people_index_grouped_by_status_with_counts(site: Path, build_site: Builder) -> None:
+    build_site(site)
+    page = (site / "public/people/index.html").read_text()
+    assert page.index("Released") < page.index("Others")  # status groups; people with no status last
+    assert page.index("Ales Bialiatski") < page.index("Maria Kalesnikava")  # by name within a group
+    assert re.search(r"Maria Kalesnikava</a>.*?3 articles", page, re.S)
+
+
+def test_article_links_first_mention_and_lists_people(site: Path, build_site: Builder) -> None:
+    build_site(site)
+    page = (site / "public/articles/the-significance-of-the-belarus-prisoner-release/index.html").read_text()
+    assert page.count('href="/people/maria-kalesnikava/" class="person-link"') + \
+        page.count('class="person-link" href="/people/maria-kalesnikava/"') == 1
+    assert "People in this article" in page
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert ld["@type"] == "NewsArticle"
+    assert "Maria Kalesnikava" in {m["name"] for m in ld["mentions"]} and ld["about"]
+    assert page.count('class="related"') == 1
+
+
+def test_related_articles_prefer_shared_people(empty_site: Path, build_site: Builder) -> None:
+    person_file(empty_site, "maria-kalesnikava", "Maria Kalesnikava")
+    article_file(empty_site, "a", "Maria Kalesnikava.", date="2025-01-01")
+    article_file(empty_site, "b", "Maria Kalesnikava again.", date="2024-01-01")
+    for n in range(5):
+        article_file(empty_site, f"other-{n}", "Nothing.", date=f"2025-02-0{n + 1}")
+    related = build_site(empty_site).site.related
+    assert related["a"][0] == "b" and len(related["a"]) == 3
+    assert related["a"][1:] == ("other-4", "other-3")
+
+
+def test_people_and_person_pages_paginate_past_50(empty_site: Path, build_site: Builder) -> None:
+    for n in range(51):
+        person_file(empty_site, f"person-{n:02d}", f"Ihar Person{n:02d}x")
+    for n in range(51):
+        article_file(empty_site, f"a-{n:02d}", "Ihar Person00x was there.", date=f"2025-01-{1 + n % 28:02d}")
+    build_site(empty_site)
+    assert (empty_site / "public/people/page/2/index.html").is_file()
+    assert (empty_site / "public/people/person-00/page/2/index.html").is_file()
+    assert not (empty_site / "public/people/person-01/page/2").exists()
+
+
+def test_review_stubs_get_no_page(empty_site: Path, build_site: Builder) -> None:
+    person_file(empty_site, "ihar-losik", "Ihar Losik", extra="review: true\n")
+    article_file(empty_site, "a", "Ihar Losik was freed.")
+    result = build_site(empty_site)
+    assert "ihar-losik" not in result.site.people
+    assert not (empty_site / "public/people/ihar-losik").exists()
+    assert "ihar-losik" in result.site.articles["a"].people  # kept, shown once reviewed
