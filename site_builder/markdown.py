@@ -35,14 +35,19 @@ _SAFE_SCHEMES = ("http", "https", "mailto")
 ALLOWED_TAGS = {
     "a", "abbr", "b", "div", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
-    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
+    "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"},
-    "abbr": {"title"}, "div": {"class", "role", "tabindex", "aria-label"}, "*": {"id", "lang"},
+    "abbr": {"title"}, "div": {"role", "tabindex", "aria-label"}, "*": {"id", "lang"},
 }
+ALLOWED_CLASSES = {
+    "div": {"table-wrap"}, "section": {"footnotes"}, "hr": {"footnotes-sep"}, "ol": {"footnotes-list"},
+    "li": {"footnote-item"}, "sup": {"footnote-ref"}, "a": {"footnote-backref"},
+}
+"""Only the classes our own renderer emits (tables, footnotes) survive nh3."""
 
 
 def is_safe_url(url: str) -> bool:
@@ -161,5 +166,5 @@ def render_markdown(text: str, origin: str = "", allow_html: bool = False, env: 
     if allow_html:
         html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                          url_schemes=set(_SAFE_SCHEMES), link_rel="noopener noreferrer",
-                         attribute_filter=_raw_attribute_filter(origin))
+                         allowed_classes=ALLOWED_CLASSES, attribute_filter=_raw_attribute_filter(origin))
     return html
