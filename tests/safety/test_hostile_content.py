@@ -116,3 +116,17 @@ def test_scanner_allows(snippet: str) -> None:
 def test_feed_scanner_catches_markup_in_description() -> None:
     feed = b"<rss><channel><item><description>&lt;img src=x onerror=alert(1)&gt;</description></item></channel></rss>"
     assert scan_feed(feed, ORIGIN, "feed.xml")
+
+
+def test_scanner_passes_the_real_site(tmp_path: Path) -> None:
+    """The publication's own content/ builds into pages and feeds that pass the scanner."""
+    import shutil
+
+    from safety_kit import REPO, TEMPLATES
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    run = build(tmp_path)
+    assert run.code == 0, run.err
+    base = (REPO / "content/site.yaml").read_text(encoding="utf-8").split("base_url:")[1].split()[0]
+    assert scan_site(tmp_path / "public", base) == []
