@@ -8,6 +8,8 @@ and the build fails once, at the end, listing everything it found.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -36,12 +38,29 @@ class SourceLocation:
 
 
 def display_path(path: Path | str) -> str:
-    """A path as the user typed it: relative to the working directory if inside it."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(p)
+    """A path as the user typed it: relative to the working directory if inside it.
+
+    Symlinks are not followed (an error about a link must name the link, not
+    its target), and control characters are escaped so that a hostile file
+    name cannot send escape sequences to the terminal or a CI log.
+    """
+    p = Path(os.path.abspath(path))
+    shown = str(path)
+    for cwd in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
+        try:
+            shown = str(p.relative_to(cwd))
+            break
+        except ValueError:
+            continue
+    return printable(shown)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control, bidi and zero-width characters shown as escapes."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class SiteError(Exception):
@@ -69,7 +88,7 @@ class SiteError(Exception):
         text = f"{where}{self.topic}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return printable(text)
 
 
 class UsageError(Exception):
@@ -91,7 +110,7 @@ class Diagnostic:
         text = f"{where}{self.topic}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return printable(text)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location

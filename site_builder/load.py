@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import Diagnostics, SiteError, SourceLocation, display_path
+from .markdown import check_nesting
 from .model import Person, SourceDocument, Topic
 from .yamlio import load_mapping
 
@@ -71,6 +72,7 @@ def load_document(path: Path, content_dir: Path, kind: dict[str, schema.Field]) 
     check_inside(path, content_dir, shown)
     text = read_text(path, shown)
     yaml_text, body, body_line = split_front_matter(text, shown)
+    check_nesting(body, shown, body_line)
     meta, key_lines = load_mapping(yaml_text or "", shown, first_line=2)
     meta = schema.validate(meta, key_lines, shown, kind)
     return SourceDocument(shown, meta, key_lines, body, body_line, yaml_text is not None)
@@ -106,6 +108,9 @@ def load_articles(content_dir: Path, diags: Diagnostics) -> list[SourceDocument]
     docs = []
     for path in find_sources(content_dir / "articles"):
         try:
+            # The name is not the URL (the slug is), but a name that is not a
+            # slug is a file nobody meant to add, or one that shells mangle.
+            slug_from_filename(path, display_path(path))
             docs.append(load_document(path, content_dir, schema.ARTICLE))
         except SiteError as err:
             diags.error(err)

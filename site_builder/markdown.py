@@ -27,6 +27,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from slugify import slugify
 
+from .errors import SiteError, SourceLocation
 from .linking import person_links_plugin
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
@@ -34,20 +35,50 @@ _SAFE_SCHEMES = ("http", "https", "mailto")
 ALLOWED_TAGS = {
     "a", "abbr", "b", "div", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
-    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
+    "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"},
-    "abbr": {"title"}, "div": {"class", "role", "tabindex", "aria-label"}, "*": {"id", "lang"},
+    "abbr": {"title"}, "div": {"role", "tabindex", "aria-label"}, "*": {"id", "lang"},
 }
+ALLOWED_CLASSES = {
+    "div": {"table-wrap"}, "section": {"footnotes"}, "hr": {"footnotes-sep"}, "ol": {"footnotes-list"},
+    "li": {"footnote-item"}, "sup": {"footnote-ref"}, "a": {"footnote-backref"},
+}
+"""Only the classes our own renderer emits (tables, footnotes) survive nh3."""
 
 
 def is_safe_url(url: str) -> bool:
     """http(s), mailto, or relative (path, query or fragment) only."""
     scheme = urlsplit("".join(url.split()).lower()).scheme
     return scheme in _SAFE_SCHEMES if scheme else True
+
+
+def is_external(url: str, origin: str) -> bool:
+    """True when ``url`` points at another site than ``origin`` (the base URL).
+
+    Compares scheme and host, not string prefixes, so that
+    ``https://example.org.evil.test`` and ``//evil.test`` are both external,
+    and a browser's reading of backslashes as slashes is taken into account.
+    """
+    parts = urlsplit(url.strip().replace("\\", "/"))
+    if not parts.scheme and not parts.netloc:
+        return False
+    own = urlsplit(origin)
+    return not own.netloc or (parts.scheme or own.scheme, parts.netloc.lower()) != (own.scheme, own.netloc.lower())
+
+
+def _raw_attribute_filter(origin: str) -> Any:
+    """nh3 filter for raw HTML: no image, audio or video from another site."""
+
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if attribute in ("src", "srcset") and is_external(value, origin):
+            return None
+        return value
+
+    return keep
 
 
 def _validate_link(url: str) -> bool:
@@ -72,9 +103,7 @@ def _image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Optio
     src = str(token.attrs.get("src", ""))
     origin = env.get("origin", "") if isinstance(env, dict) else ""
     alt = self.renderInlineAsText(token.children or [], options, env)
-    parts = urlsplit(src)
-    external = bool(parts.scheme or parts.netloc) and not src.startswith(origin + "/")
-    if external or not src:
+    if is_external(src, origin) or not src:
         # Loading it would tell another site who reads us: link to it instead.
         label = escapeHtml(alt or "image")
         return f'<a href="{escapeHtml(src)}" rel="nofollow noopener noreferrer">{label}</a>' if src else label
@@ -87,8 +116,7 @@ def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: O
     token = tokens[idx]
     href = str(token.attrs.get("href", ""))
     origin = env.get("origin", "") if isinstance(env, dict) else ""
-    parts = urlsplit(href)
-    if (parts.scheme in ("http", "https") or parts.netloc) and not href.startswith(origin + "/"):
+    if is_external(href, origin):
         token.attrSet("rel", "noopener noreferrer")
     return self.renderToken(tokens, idx, options, env)
 
@@ -96,7 +124,8 @@ def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: O
 @lru_cache(maxsize=4)
 def parser(allow_html: bool = False) -> MarkdownIt:
     """The configured markdown-it-py instance (one per HTML policy)."""
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "linkify": False})
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "linkify": False,
+                                   "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.validateLink = _validate_link  # type: ignore[method-assign]
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
@@ -109,6 +138,26 @@ def parser(allow_html: bool = False) -> MarkdownIt:
     return md
 
 
+MAX_NESTING = 20
+"""markdown-it's recursion limit; deeper text would be silently dropped."""
+
+
+def check_nesting(text: str, path: str, first_line: int = 1) -> None:
+    """Refuse Markdown nested so deeply that markdown-it would drop part of it.
+
+    markdown-it stops descending at ``maxNesting`` and quietly loses what is
+    below; an editor should hear about it instead, with the line.
+    """
+    line = 0
+    for token in parser(False).parse(text, {}):
+        line = token.map[0] if token.map else line
+        deepest = max([token.level, *(child.level for child in token.children or ())])
+        if deepest >= MAX_NESTING - 1:
+            raise SiteError(SourceLocation(path, first_line + line), "markdown",
+                            "lists or quotes nested too deeply; part of the text would be lost",
+                            "flatten the lists or quotes")
+
+
 def render_markdown(text: str, origin: str = "", allow_html: bool = False, env: dict[str, Any] | None = None) -> str:
     """HTML for Markdown ``text``; ``origin`` is the site's base URL."""
     env = dict(env or {})
@@ -116,5 +165,6 @@ def render_markdown(text: str, origin: str = "", allow_html: bool = False, env: 
     html: str = parser(allow_html).render(text, env)
     if allow_html:
         html = str(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                         url_schemes=set(_SAFE_SCHEMES), link_rel="noopener noreferrer"))
+                         url_schemes=set(_SAFE_SCHEMES), link_rel="noopener noreferrer",
+                         allowed_classes=ALLOWED_CLASSES, attribute_filter=_raw_attribute_filter(origin)))
     return html

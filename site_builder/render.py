@@ -9,6 +9,7 @@ Nothing here touches the output directory: :mod:`write` does that.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -315,7 +316,9 @@ class Renderer:
             a = self.site.articles[slug]
             url = self.absolute(urls.article(slug))
             items.append({"title": a.title, "link": url, "guid": url, "date": rfc822(a.date),
-                          "summary": a.summary,
+                          # RSS readers treat <description> as HTML: escape once for
+                          # HTML here, once for XML by autoescape, as on our pages.
+                          "summary": html.escape(a.summary, quote=False),
                           "categories": [self.site.topics[t].name for t in a.topics if t in self.site.topics]})
         return items
 

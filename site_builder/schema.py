@@ -132,13 +132,27 @@ _FORBIDDEN_CHARS = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2
 """Control, bidirectional-override and zero-width characters: never in metadata."""
 
 
+_HTML_TAG = re.compile(r"<[A-Za-z/!?][^>]*>?")
+"""Something a browser or feed reader would read as a tag, comment or declaration."""
+
+
 def check_text(value: str, key: str, where: SourceLocation) -> str:
-    """Refuse invisible control characters that could disguise a name or slug."""
+    """Refuse invisible characters and HTML: front matter is plain text.
+
+    Invisible control, bidi and zero-width characters could disguise a name;
+    a tag in a title or name is escaped on our pages, but a feed reader that
+    treats RSS titles as HTML would run it, so it is refused at the source.
+    A lone ``<`` (``a < b``) is fine.
+    """
     match = _FORBIDDEN_CHARS.search(value)
     if match:
         code = f"U+{ord(match.group()):04X}"
         raise SiteError(where, "front matter", f"'{key}' contains the invisible character {code}",
                         "retype the text without it")
+    tag = _HTML_TAG.search(value)
+    if tag:
+        raise SiteError(where, "front matter", f"'{key}' contains HTML: {tag.group()[:40]!r}",
+                        "front matter is plain text; leave out the angle brackets")
     return value.strip()
 
 

@@ -74,10 +74,15 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | N
         if out_dir.exists():
             os.replace(out_dir, old)
         os.replace(staging, out_dir)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if old.exists() and not out_dir.exists():
             os.replace(old, out_dir)
+        if isinstance(exc, OSError):
+            # A full disk or a permission problem: say so like any other error.
+            raise SiteError(SourceLocation(display_path(out_dir)), "output",
+                            f"cannot write the site: {exc.strerror or exc}",
+                            "the previous site was left as it was") from exc
         raise
     shutil.rmtree(old, ignore_errors=True)
     return len(outputs)

@@ -79,11 +79,7 @@ def load_mapping(
             try:
                 data[key_node.value] = loader.construct_object(value_node, deep=True)
             except (yaml.YAMLError, ValueError, OverflowError) as exc:
-                raise SiteError(
-                    SourceLocation(path, lines[key_node.value]),
-                    topic,
-                    f"invalid value for '{key_node.value}': {exc}",
-                ) from exc
+                raise _value_error(key_node.value, value_node, path, lines[key_node.value], topic, exc) from exc
     finally:
         loader.dispose()
     return data, lines
@@ -107,7 +103,7 @@ def _check_plain(node: yaml.Node, path: str, first_line: int, topic: str) -> Non
             raise SiteError(
                 SourceLocation(path, first_line + current.start_mark.line),
                 topic,
-                f"YAML tag '{current.tag}' is not allowed",
+                f"YAML tag '{_short_tag(current.tag)}' is not allowed",
                 "use plain text, numbers, dates, lists and mappings",
             )
         if isinstance(current, yaml.MappingNode):
@@ -115,3 +111,18 @@ def _check_plain(node: yaml.Node, path: str, first_line: int, topic: str) -> Non
                 stack.extend((key, value))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
+
+
+def _short_tag(tag: str) -> str:
+    """``tag:yaml.org,2002:python/object`` as the editor wrote it: ``!!python/object``."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
+def _value_error(key: str, node: yaml.Node, path: str, line: int, topic: str, exc: Exception) -> SiteError:
+    """A value YAML recognised but could not build, such as the date 2025-02-30."""
+    where = SourceLocation(path, line)
+    if node.tag.endswith(":timestamp"):
+        return SiteError(where, topic, f"'{key}' is not a valid date: {node.value!r} ({exc})",
+                         "write it as YYYY-MM-DD, e.g. 2025-09-13")
+    return SiteError(where, topic, f"invalid value for '{key}': {exc}")

@@ -68,7 +68,7 @@ def test_failed_build_exits_1_names_file_and_line_and_keeps_public(full_site: Pa
     bad.write_text("---\ntitle: Bad\ndate: 2025-02-30\n---\nText.\n")
     proc = subprocess.run([sys.executable, "-m", "site_builder", "build", *common], capture_output=True, text=True)
     assert proc.returncode == 1
-    assert "bad.md:3: front matter: invalid value for 'date'" in proc.stderr
+    assert "bad.md:3: front matter: 'date' is not a valid date" in proc.stderr
     assert tree_hash(full_site / "public") == before
 
 

@@ -75,7 +75,7 @@ def test_load_document_validates_schema_with_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("front", "message"), [
     ("title: no\n", ":2: front matter: 'title' must be text"),
-    ("date: 2025-13-45\n", ":2: front matter: invalid value for 'date'"),
+    ("date: 2025-13-45\n", ":2: front matter: 'date' is not a valid date"),
     ("date: yesterday\n", ":2: front matter: 'date' is not a valid date"),
     ("people: ales-bialiatski\ntopics: {a: 1}\n", ":3: front matter: 'topics' must be a list of slugs"),
     ("slug: ../etc\n", ":2: front matter: 'slug' must be a slug"),
