@@ -25,6 +25,7 @@ from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation
 from .index import build_site
 from .model import Article, Change, Person, Site, SourceDocument, Topic
 from .render import render_site
+from .search import index_site
 from .style import load_style, with_corpus
 from .write import check_out_dir, check_paths, write_site
 
@@ -82,7 +83,7 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
         check_paths(outputs)
         if write:
             check_out_dir(config.out_dir, [config.content_dir, config.templates_dir])
-            write_site(outputs, config.out_dir, config.templates_dir / "assets")
+            write_site(outputs, config.out_dir, config.templates_dir / "assets", finish=index_site)
     except SiteError as err:
         diags.error(err)
         raise BuildFailed(diags) from err

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import SiteError, SourceLocation, display_path
@@ -48,8 +48,12 @@ def check_out_dir(out_dir: Path, protected: Iterable[Path]) -> None:
                         "remove it or choose another --out")
 
 
-def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | None) -> int:
+def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | None,
+               finish: Callable[[Path], None] | None = None) -> int:
     """Write ``outputs`` (and a copy of ``assets``) as the new ``out_dir``.
+
+    ``finish``, if given, runs on the complete staging directory before the
+    swap (the search indexer); if it raises, nothing is published.
 
     Returns the number of files written.
     """
@@ -69,6 +73,8 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | N
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if finish is not None:
+            finish(staging)
         (staging / MARKER).write_bytes(b"")
         # Swap: the old tree steps aside, the new one takes its name.
         if out_dir.exists():

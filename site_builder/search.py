@@ -1,0 +1,51 @@
+"""search: a static full-text index of the built site, made by Pagefind.
+
+Pagefind reads the HTML files that were just written and adds its index and
+its small JavaScript/WebAssembly bundle under ``pagefind/`` in the same tree,
+so search needs no server and makes no request to another origin.  It runs
+on the staging directory, before :mod:`write` swaps it into place: a site
+whose search index failed to build is never published.
+
+What gets indexed is decided in the templates: only pages with a
+``data-pagefind-body`` element (articles, people, topics) enter the index,
+and elements marked ``data-pagefind-ignore`` (breadcrumbs, lists of other
+pages) are left out of it.  The binary comes from the ``pagefind[extended]``
+package on PyPI and is run as ``python -m pagefind``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import SiteError, SourceLocation, display_path
+
+BUNDLE_DIR = "pagefind"
+"""Where the index and its scripts go, relative to the site root (``/pagefind/``)."""
+
+TIMEOUT_SECONDS = 300
+
+
+def pagefind_command(site_dir: Path) -> list[str]:
+    """The command line that indexes ``site_dir`` in place, quietly."""
+    return [sys.executable, "-m", "pagefind", "--site", str(site_dir),
+            "--output-subdir", BUNDLE_DIR, "--silent"]
+
+
+def index_site(site_dir: Path) -> None:
+    """Build the search index of the site in ``site_dir``; raise :class:`SiteError` on failure."""
+    where = SourceLocation(display_path(site_dir))
+    try:
+        proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True,
+                              timeout=TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SiteError(where, "search", f"could not run pagefind: {exc}") from exc
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        message = detail[-1] if detail else f"exit status {proc.returncode}"
+        hint = ("install it with: pip install 'pagefind[extended]'"
+                if "No module named pagefind" in proc.stderr else None)
+        raise SiteError(where, "search", f"pagefind failed: {message}", hint)
+    if not (site_dir / BUNDLE_DIR / "pagefind.js").is_file():
+        raise SiteError(where, "search", "pagefind ran but wrote no pagefind.js")

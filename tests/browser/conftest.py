@@ -1,0 +1,7 @@
+"""Fixtures of the page quality tests: see :mod:`support`."""
+
+from __future__ import annotations
+
+from .support import key_pages, served_site
+
+__all__ = ["key_pages", "served_site"]
