@@ -91,7 +91,17 @@ def _heading_slug(text: str) -> str:
 
 
 def _table_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    return '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">\n<table>\n'
+    # Each scrollable table is a landmark, and landmarks need distinct names:
+    # number them and name their columns ("Table 2: Name, Role, Detention").
+    number = env["tables"] = env.get("tables", 0) + 1
+    headers = []
+    for token in tokens[idx + 1:]:
+        if token.type == "thead_close" or token.type == "tbody_open":
+            break
+        if token.type == "inline":
+            headers.append(self.renderInlineAsText(token.children or [], options, env))
+    label = f"Table {number}" + (": " + ", ".join(h for h in headers if h) if any(headers) else "")
+    return f'<div class="table-wrap" role="region" aria-label="{escapeHtml(label)}" tabindex="0">\n<table>\n'
 
 
 def _table_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:

@@ -106,7 +106,13 @@ def test_article_page_shows_what_readers_need(site: Path) -> None:
     html = pages[0].read_text(encoding="utf-8")
     assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">', html)
     assert re.search(r"\d+ min read", html)
-    assert 'class="lede"' in html and 'class="prose"' in html
+    summary = re.search(r'<meta name="description" content="([^"]*)"', html)
+    assert summary and 'class="prose"' in html
+    # The summary is the standfirst, or the opening of the text when the text starts with it.
+    lede = re.search(r'<p class="lede">(.*?)</p>', html)
+    first = re.search(r'<div class="prose">\s*<p>(.*?)</p>', html, re.S)
+    opening = re.sub(r"<[^>]+>", "", first.group(1)) if first else ""
+    assert (lede and lede.group(1) == summary.group(1)) or opening.startswith(summary.group(1))
     assert 'id="people-heading"' in html and 'id="topics-heading"' in html
     assert 'id="related-heading"' in html
     assert 'Updated <time datetime="2026-01-02">2 January 2026</time>' in html

@@ -3,7 +3,7 @@
 A page passes when:
 
 - every ``<script>`` is a JSON-LD data block from our templates, or loads
-  ``/pagefind/...`` from our own origin (the search page);
+  ``/pagefind/...`` and ``/assets/search.js`` from our own origin (the search page);
 - no element carries an ``on*`` event-handler attribute or a ``style``
   attribute, and there is no ``<iframe>``, ``<object>``, ``<embed>``,
   ``<svg>``, ``<math>``, ``<base>``, ``<meta http-equiv>`` or ``<style>``;
@@ -67,10 +67,12 @@ class _PageScanner(HTMLParser):
         if tag == "script":
             src = values.get("src", "")
             ok = (values.get("type") == "application/ld+json" and not src) or (
-                src.startswith("/pagefind/") and not is_other_origin(src, self.origin))
+                src.startswith(("/pagefind/", "/assets/search.js")) and not is_other_origin(src, self.origin))
             if not ok:
                 self.problem(f"<script {values}>")
-        if tag == "meta" and "http-equiv" in values:
+        # A Content-Security-Policy can only add restrictions (policies intersect);
+        # any other http-equiv (refresh, set-cookie) is a way to act on the reader.
+        if tag == "meta" and "http-equiv" in values and values["http-equiv"].lower() != "content-security-policy":
             self.problem(f"<meta http-equiv={values['http-equiv']!r}>")
         for name, value in values.items():
             self._attribute(tag, name, value, values)
