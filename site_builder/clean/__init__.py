@@ -143,10 +143,12 @@ def _clean_line(
     changes: list[Change] = []
     for _ in range(MAX_PASSES):
         before = line.text
+        ctx = TextContext(line, options, sentence_start)
         for name, rule in rules:
-            ctx = TextContext(line, options, sentence_start)
             line, found = apply_rule(name, rule, line, ctx, path)
-            changes.extend(found)
+            if found:
+                changes.extend(found)
+                ctx = TextContext(line, options, sentence_start)
         if line.text == before:
             break
     return line, changes

@@ -19,7 +19,7 @@ _YOU_PREFIXES = (
     "ufo", "ugand", "uto", "uvula",
 )
 _W_SOUND = ("one", "once")
-_WORD_ACRONYMS = frozenset("NATO NASA UNESCO UNICEF OPEC ASEAN AIDS UEFA FIFA OSCE".split())
+_WORD_ACRONYMS = frozenset(["NATO", "NASA", "UNESCO", "UNICEF", "OPEC", "ASEAN", "AIDS", "UEFA", "FIFA", "OSCE"])
 _VOWEL_LETTERS = frozenset("AEFHILMNORSX")
 """Letters whose spoken name starts with a vowel sound: an MP, an NGO, an FBI."""
 
@@ -40,19 +40,23 @@ def wants_an(word: str) -> bool | None:
         return True
     if low.startswith(_W_SOUND):
         return False
+    if low.startswith(_YOU_PREFIXES):
+        return False  # a union, a European, a ewe: a "you" sound
     if low[0] == "u":
-        if low.startswith(_YOU_PREFIXES):
-            return False
         if low.startswith("un"):
             return True
         # u + one consonant + vowel sounds "you": usual, utopia, user
-        if len(low) > 2 and low[1] not in "aeiou" and low[2] in "aeiouy" and low[1] != low[2]:
-            return False
-        return True
+        return not (len(low) > 2 and low[1] not in "aeiou" and low[2] in "aeiouy" and low[1] != low[2])
     return low[0] in "aeio"
 
 
+_CANDIDATE = re.compile(r"(?<![\w’'-])(?:[aA]\s+[\"“‘(]?[aeiouAEIOUhHFLMNRSX]|[aA]n\s)")
+"""Where an article may be wrong: "a" before a vowel, an h or an initialism; any "an"."""
+
+
 def articles(text: str, ctx: TextContext) -> list[Edit]:
+    if not _CANDIDATE.search(text):
+        return []
     edits = []
     for match in _ARTICLE.finditer(text):
         article, word = match.group(1), match.group(3)

@@ -14,19 +14,27 @@ are left alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 from .rules import Edit, TextContext
 
 _FIRST_WORD = re.compile(r"^[\s\"“‘'(\[*_]*([^\W\d_][\w’'-]*)")
-_SENTENCE_END = re.compile(r"(?<=[^\W\d_]|[\)”’\"])([.!?][”’\"]?)(\s+)([\"“‘(]?)([^\W\d_][\w’'-]*)")
+_SENTENCE_END = re.compile(
+    r"([.!?][”’\"]?)(\s+)([\"“‘(]?)((?=[a-z]|[^\x00-\x7f])[^\W\d_][\w’'-]*)"
+)
+"""A sentence end followed by a word that may need a capital (a lower-case or non-ASCII letter)."""
 _LABEL = re.compile(r"^([^\W\d_][^:.!?]{0,60}):\s+([^\W\d_][\w’'-]*)")
 _WORD = re.compile(r"(?<![\w’'.-])([^\W\d_][\w’'-]*)")
 _LIST_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s")
 
 ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs mr mrs ms dr st no nos approx cf al gen col sen rep gov lt sgt capt prof "
-    "inc ltd co corp jr sr fig vol pp p ed eds dept est jan feb mar apr jun jul aug sep sept "
-    "oct nov dec mt ft ave blvd".split()
+    [
+        "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "st", "no", "nos", "approx", "cf", "al",
+        "gen", "col", "sen", "rep", "gov", "lt", "sgt", "capt", "prof", "inc", "ltd", "co", "corp",
+        "jr", "sr", "fig", "vol", "pp", "p", "ed", "eds", "dept", "est", "jan", "feb", "mar", "apr",
+        "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "ave", "blvd",
+    ]
 )
 
 
@@ -63,6 +71,8 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
     if role in ("sentence", "heading"):
         for match in _SENTENCE_END.finditer(text):
             mark, word = match.group(1), match.group(4)
+            if match.start() == 0 or not (text[match.start() - 1].isalpha() or text[match.start() - 1] in ")”’\""):
+                continue  # "3. the" or ". . . the": not the end of a sentence
             if mark.startswith(".") and _is_abbreviation(text, match.start(1)):
                 continue
             if text[max(0, match.start(1) - 2): match.start(1) + 1].endswith(".."):
@@ -71,8 +81,38 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
                 edits.append(_capital(match.start(4), word))
     nouns = ctx.options.proper_nouns
     if nouns:
-        for match in _WORD.finditer(text):
+        for match in _nouns_pattern(nouns).finditer(text):
             word = match.group(1)
-            if word.islower() and word in nouns and not ctx.is_protected_word(word):
+            if not ctx.is_protected_word(word):
                 edits.append(_capital(match.start(1), word))
     return edits
+
+
+@lru_cache(maxsize=4)
+def _nouns_pattern(nouns: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for every proper noun: a line is scanned once, in C.
+
+    "belarus’s" matches "belarus"; "belarus-based" and "minsk.by" do not.
+    """
+    return re.compile(r"(?<![\w’'.-])(" + _trie(nouns) + r")(?![\w@/]|[’'-]\w(?<![’']s)|\.\w)")
+
+
+def _trie(words: frozenset[str]) -> str:
+    """A regex matching exactly ``words``, factored by prefix ("bel(?:arus(?:ian)?)")."""
+    tree: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _emit(tree)
+
+
+def _emit(node: dict[str, dict[str, Any]]) -> str:
+    ends = "" in node
+    alternatives = [re.escape(ch) + _emit(sub) for ch, sub in sorted(node.items()) if ch]
+    if not alternatives:
+        return ""
+    if len(alternatives) == 1 and not ends:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")" + ("?" if ends else "")

@@ -12,10 +12,21 @@ from functools import lru_cache
 from .rules import Edit, Phrase, TextContext
 
 
-@lru_cache(maxsize=256)
-def _pattern(find: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in find.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.I)
+def _words(find: str) -> str:
+    return r"\s+".join(re.escape(w) for w in find.split())
+
+
+@lru_cache(maxsize=16)
+def _pattern(entries: tuple[Phrase, ...]) -> re.Pattern[str]:
+    """One pattern for all entries, so a line is scanned once; group i is entry i."""
+    alternatives = "|".join(f"({_words(p.find)})" for p in entries)
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.I)
+
+
+@lru_cache(maxsize=16)
+def _first_words(entries: tuple[Phrase, ...]) -> frozenset[str]:
+    """Each entry's longest word: a substring test that rarely passes on other text."""
+    return frozenset(max(p.find.lower().split(), key=len) for p in entries if p.find.split())
 
 
 def _match_case(found: str, replacement: str) -> str:
@@ -25,11 +36,17 @@ def _match_case(found: str, replacement: str) -> str:
 
 
 def phrases(text: str, ctx: TextContext) -> list[Edit]:
+    entries = ctx.options.phrases
+    if not entries:
+        return []
+    lowered = text.lower()
+    if not any(first in lowered for first in _first_words(entries)):
+        return []  # no entry's longest word on the line
     edits = []
-    for phrase in ctx.options.phrases:
-        for match in _pattern(phrase.find).finditer(text):
-            replacement = _match_case(match.group(), phrase.replace)
-            edits.append(Edit(match.start(), match.end(), replacement, warn_only=phrase.warn))
+    for match in _pattern(entries).finditer(text):
+        phrase = entries[(match.lastindex or 1) - 1]
+        replacement = _match_case(match.group(), phrase.replace)
+        edits.append(Edit(match.start(), match.end(), replacement, warn_only=phrase.warn))
     return edits
 
 

@@ -92,9 +92,11 @@ _DIGITS = re.compile(r"\d")
 def apply_rule(name: str, rule: TextRule, line: Line, ctx: TextContext, path: str) -> tuple[Line, list[Change]]:
     """Apply one rule to one line; return the new line and what changed."""
     text = line.text
+    proposed = rule(text, ctx)
+    if not proposed:
+        return line, []  # the common case: no need to find the protected spans
     spans = protected_spans(text, ctx.options.names)
-    ctx = TextContext(line, ctx.options, ctx.sentence_start, spans)
-    edits = sorted(rule(text, ctx), key=lambda e: (e.start, e.end))
+    edits = sorted(proposed, key=lambda e: (e.start, e.end))
     accepted: list[Edit] = []
     last_end = -1
     for edit in edits:

@@ -2,7 +2,7 @@
 
 Trailing spaces and tabs, no-break spaces between words (kept after a digit,
 as in "10 km"), zero-width characters outside words, and trailing blank
-lines.  CRLF line ends are converted when the file is read.
+lines.  CRLF line ends become LF.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from ..model import Change
 
 _ZERO_WIDTH = re.compile(r"(?<!\w)[\u200b\u200c\u200d\u2060\ufeff]|[\u200b\u200c\u200d\u2060\ufeff](?!\w)")
 _NBSP = re.compile(r"(?<!\d)\u00a0")
+_SPECIAL = re.compile(r"[\u00a0\u200b\u200c\u200d\u2060\ufeff]")
+_TRAILING_CHARS = (" ", "\t", "\u00a0")
 _TRAILING = re.compile(r"[ \t\u00a0]+$")
 
 
@@ -20,7 +22,13 @@ def whitespace(text: str, path: str, first_line: int = 1) -> tuple[str, list[Cha
     """Normalise ``text`` line by line; ``first_line`` is its first file line."""
     out: list[str] = []
     changes: list[Change] = []
+    if "\r" in text:
+        text = _crlf(text, path, first_line, changes)
+    special = _SPECIAL.search(text) is not None
     for index, line in enumerate(text.split("\n")):
+        if not (line.endswith(_TRAILING_CHARS) or (special and _SPECIAL.search(line))):
+            out.append(line)  # the common case: nothing to do on this line
+            continue
         number = first_line + index
         fixed = _ZERO_WIDTH.sub("", line)
         fixed = _NBSP.sub(" ", fixed)
@@ -28,7 +36,7 @@ def whitespace(text: str, path: str, first_line: int = 1) -> tuple[str, list[Cha
         if trailing:
             fixed = fixed[: trailing.start()]
         if fixed != line:
-            column = next((i for i, (a, b) in enumerate(zip(line, fixed)) if a != b), len(fixed)) + 1
+            column = next((i for i, (a, b) in enumerate(zip(line, fixed, strict=False)) if a != b), len(fixed)) + 1
             changes.append(Change(path, number, column, "whitespace", _show(line), _show(fixed)))
         out.append(fixed)
     total = len(out)
@@ -38,6 +46,15 @@ def whitespace(text: str, path: str, first_line: int = 1) -> tuple[str, list[Cha
         changes.append(Change(path, first_line + len(out), len(out[-1]) + 1, "whitespace",
                               "trailing blank lines", "one final newline"))
     return "\n".join(out) + ("\n" if out else ""), changes
+
+
+def _crlf(text: str, path: str, first_line: int, changes: list[Change]) -> str:
+    """CRLF (and lone CR) line ends become LF; reported once, at the first one."""
+    before = text.split("\n")
+    number = next(i for i, line in enumerate(before) if "\r" in line)
+    changes.append(Change(path, first_line + number, len(before[number].split("\r")[0]) + 1,
+                          "whitespace", "CRLF line ends", "LF line ends"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _show(line: str) -> str:
