@@ -16,10 +16,15 @@ _SILENT_H = ("hour", "honest", "honor", "honour", "heir", "herb")
 _YOU_PREFIXES = (
     "unanim", "unic", "unif", "unilateral", "union", "uniq", "unis", "unit", "univ", "unary",
     "ukr", "uk", "eu", "ewe", "uti", "usu", "use", "usa", "ura", "uri", "uro", "ubiq",
-    "ufo", "ugand", "uto", "uvula",
+    "ufo", "ugand", "uto", "uvula", "unix",
 )
 _W_SOUND = ("one", "once")
-_WORD_ACRONYMS = frozenset(["NATO", "NASA", "UNESCO", "UNICEF", "OPEC", "ASEAN", "AIDS", "UEFA", "FIFA", "OSCE"])
+_INITIALISMS = """
+MP MEP NGO FBI KGB EU UN US UK USA UAE OSCE UNHCR IMF HIV CEO ID OMON BBC CNN NBC OAS ICRC ICC UNGA
+SMS LGBT LGBTQ EBRD NSA CIA MFA MVD FSB HR RFE RL
+"""
+INITIALISMS = frozenset(_INITIALISMS.split())
+"""Spelt out letter by letter: "an MP", "an NGO", "a US delegation".  Others are left alone."""
 _VOWEL_LETTERS = frozenset("AEFHILMNORSX")
 """Letters whose spoken name starts with a vowel sound: an MP, an NGO, an FBI."""
 
@@ -31,11 +36,17 @@ def wants_an(word: str) -> bool | None:
     if not letters.isalpha():
         return None
     initialism = letters.isupper() and (len(letters) > 1 or "." in bare)
-    if initialism and letters not in _WORD_ACRONYMS:
-        return letters[0] in _VOWEL_LETTERS
-    if len(letters) == 1:
-        return None  # "a" as a letter: "plan a", "a b c"
+    if initialism:
+        if "." in bare or letters.rstrip("s") in INITIALISMS:
+            return letters[0] in _VOWEL_LETTERS
+        return None  # SQL, RE, STREAM: read as a word or letter by letter? Unsure.
+    if len(letters) == 1 or any(ch.isupper() for ch in letters[1:]):
+        return None  # "a" as a letter ("plan a"), or NxN, iPhone: unsure how it is read
     low = letters.lower()
+    if not any(ch in "aeiouy" for ch in low):
+        return None  # http, xml: spelt out letter by letter
+    if low[0] == "x" and low[1] not in "aeiouy":
+        return True  # an xterm, an x-ray
     if low.startswith(_SILENT_H):
         return True
     if low.startswith(_W_SOUND):

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from .rules import Edit, TextContext
+from .words import SENTENCE_OPENERS
 
 _FIRST_WORD = re.compile(r"^[\s\"“‘'(\[*_]*([^\W\d_][\w’'-]*)")
 _SENTENCE_END = re.compile(
@@ -44,6 +45,12 @@ def _needs_capital(word: str, ctx: TextContext) -> bool:
     return not any(ch.isupper() for ch in word[1:])  # iPhone, eBay: leave alone
 
 
+def _identifier(text: str, end: int) -> bool:
+    """Is the word ending at ``end`` code written bare ("urllib.request", "main()", "max_len")?"""
+    rest = text[end:end + 2]
+    return rest[:1] in ("(", "_", "/", "@", "=") or (rest[:1] == "." and rest[1:2].isalnum())
+
+
 def _capital(start: int, word: str) -> Edit:
     return Edit(start, start + 1, word[0].upper())
 
@@ -62,7 +69,7 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
     role = ctx.line.role
     if ctx.sentence_start and role in ("sentence", "heading", "header_cell"):
         first = _FIRST_WORD.match(text)
-        if first and _needs_capital(first.group(1), ctx):
+        if first and _needs_capital(first.group(1), ctx) and not _identifier(text, first.end(1)):
             edits.append(_capital(first.start(1), first.group(1)))
     if role == "sentence" and _LIST_PREFIX.match(ctx.line.prefix):
         label = _LABEL.match(text)
@@ -77,7 +84,9 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
                 continue
             if text[max(0, match.start(1) - 2): match.start(1) + 1].endswith(".."):
                 continue  # an ellipsis does not end a sentence
-            if _needs_capital(word, ctx):
+            if word.lower() not in SENTENCE_OPENERS and word.lower() not in ctx.options.proper_nouns:
+                continue  # "size is optional": maybe an identifier written in lower case on purpose
+            if _needs_capital(word, ctx) and not _identifier(text, match.end(4)):
                 edits.append(_capital(match.start(4), word))
     nouns = ctx.options.proper_nouns
     if nouns:

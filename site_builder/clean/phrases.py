@@ -54,5 +54,6 @@ DEFAULT_PHRASES: tuple[Phrase, ...] = (
     Phrase("frequently enough leading", "often leading"),
     Phrase("legal portrayal", "legal representation"),
     Phrase("it is indeed imperative", "it is imperative"),
+    Phrase("it is indeed essential", "it is essential"),
     Phrase("critically important", "important", warn=True),
 )

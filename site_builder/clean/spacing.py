@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .rules import Edit, TextContext
+from .words import SENTENCE_OPENERS
 
 _MISSING = re.compile(r"([,;:.!?])(?=[^\W\d_])")
 """Punctuation directly followed by a letter; the letter before is checked in code (faster than a look-behind)."""
@@ -46,5 +47,22 @@ def spacing(text: str, ctx: TextContext) -> list[Edit]:
         word_before = _WORD_BEFORE.search(before)
         if mark == "." and word_before and len(word_before.group()) == 1:
             continue
+        if not _starts_clause(mark, following, word_before.group() if word_before else ""):
+            continue
         edits.append(Edit(pos, pos, " "))
     return edits
+
+
+def _starts_clause(mark: str, following: str, previous: str) -> bool:
+    """Does ``following`` look like the next word of prose rather than part of a name?
+
+    After "." or ":" a lower-case word must be a common sentence opener
+    ("deserve.some", "include:the"); "sys.path", "key:value" and
+    "logging.raiseExceptions" are identifiers.  "y,x" is a coordinate pair.
+    """
+    if mark in ".:":
+        if any(ch.isupper() for ch in following[1:]):
+            return False
+        if following[:1].islower() and following not in SENTENCE_OPENERS:
+            return False
+    return not (mark == "," and len(previous) == 1 and len(following) == 1)
