@@ -61,7 +61,7 @@ def wants_an(word: str) -> bool | None:
     return low[0] in "aeio"
 
 
-_CANDIDATE = re.compile(r"(?<![\w’'-])(?:[aA]\s+[\"“‘(]?[aeiouAEIOUhHFLMNRSX]|[aA]n\s)")
+_CANDIDATE = re.compile(r"[aA](?<![\w’'-][aA])(?:\s+[\"“‘(]?[aeiouAEIOUhHFLMNRSXx]|n\s)")
 """Where an article may be wrong: "a" before a vowel, an h or an initialism; any "an"."""
 
 

@@ -76,25 +76,36 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
         if label and len(label.group(1).split()) <= 6 and _needs_capital(label.group(2), ctx):
             edits.append(_capital(label.start(2), label.group(2)))
     if role in ("sentence", "heading"):
+        nouns = ctx.options.proper_nouns
         for match in _SENTENCE_END.finditer(text):
             mark, word = match.group(1), match.group(4)
+            lower = word.lower()
+            if lower not in SENTENCE_OPENERS and lower not in nouns:
+                continue  # "size is optional": maybe an identifier written in lower case on purpose
             if match.start() == 0 or not (text[match.start() - 1].isalpha() or text[match.start() - 1] in ")”’\""):
                 continue  # "3. the" or ". . . the": not the end of a sentence
             if mark.startswith(".") and _is_abbreviation(text, match.start(1)):
                 continue
             if text[max(0, match.start(1) - 2): match.start(1) + 1].endswith(".."):
                 continue  # an ellipsis does not end a sentence
-            if word.lower() not in SENTENCE_OPENERS and word.lower() not in ctx.options.proper_nouns:
-                continue  # "size is optional": maybe an identifier written in lower case on purpose
             if _needs_capital(word, ctx) and not _identifier(text, match.end(4)):
                 edits.append(_capital(match.start(4), word))
     nouns = ctx.options.proper_nouns
-    if nouns:
+    if nouns and not _noun_keys(nouns).isdisjoint(ctx.lower_case_words):
         for match in _nouns_pattern(nouns).finditer(text):
             word = match.group(1)
             if not ctx.is_protected_word(word):
                 edits.append(_capital(match.start(1), word))
     return edits
+
+
+@lru_cache(maxsize=4)
+def _noun_keys(nouns: frozenset[str]) -> frozenset[str]:
+    """The first run of letters of each noun ("lukashenko" for "lukashenko’s")."""
+    return frozenset(m.group() for m in map(_LETTER_RUN.match, nouns) if m)
+
+
+_LETTER_RUN = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=4)

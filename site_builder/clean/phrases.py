@@ -23,10 +23,24 @@ def _pattern(entries: tuple[Phrase, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.I)
 
 
-@lru_cache(maxsize=16)
-def _first_words(entries: tuple[Phrase, ...]) -> frozenset[str]:
-    """Each entry's longest word: a substring test that rarely passes on other text."""
-    return frozenset(max(p.find.lower().split(), key=len) for p in entries if p.find.split())
+def _triggers(entries: tuple[Phrase, ...]) -> frozenset[str]:
+    """Each entry's longest run of letters: if it is not on a line, the entry is not either."""
+    return frozenset(max(re.findall(r"[a-z]+", p.find.lower()) or [""], key=len) for p in entries)
+
+
+_COMPILED: dict[int, tuple[tuple[Phrase, ...], frozenset[str], re.Pattern[str]]] = {}
+
+
+def _compiled(entries: tuple[Phrase, ...]) -> tuple[frozenset[str], re.Pattern[str]]:
+    """Triggers and pattern for ``entries``, looked up by identity: hashing the
+    entries on every line would cost more than the scan it saves."""
+    hit = _COMPILED.get(id(entries))
+    if hit is None or hit[0] is not entries:
+        if len(_COMPILED) > 16:
+            _COMPILED.clear()
+        hit = (entries, _triggers(entries), _pattern(entries))
+        _COMPILED[id(entries)] = hit
+    return hit[1], hit[2]
 
 
 def _match_case(found: str, replacement: str) -> str:
@@ -39,11 +53,11 @@ def phrases(text: str, ctx: TextContext) -> list[Edit]:
     entries = ctx.options.phrases
     if not entries:
         return []
-    lowered = text.lower()
-    if not any(first in lowered for first in _first_words(entries)):
+    triggers, pattern = _compiled(entries)
+    if triggers.isdisjoint(ctx.words):
         return []  # no entry's longest word on the line
     edits = []
-    for match in _pattern(entries).finditer(text):
+    for match in pattern.finditer(text):
         phrase = entries[(match.lastindex or 1) - 1]
         replacement = _match_case(match.group(), phrase.replace)
         edits.append(Edit(match.start(), match.end(), replacement, warn_only=phrase.warn))

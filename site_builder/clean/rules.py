@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..model import Change
 from .document import Line
@@ -66,9 +67,23 @@ class TextContext:
     """True when the text's first word starts a sentence."""
     spans: list[Span] = field(default_factory=list)
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every run of letters on the line, in lower case: rules test it to skip
+        lines with nothing for them (a set test instead of a scan)."""
+        return frozenset(_LETTERS.findall(self.line.text.lower()))
+
+    @cached_property
+    def lower_case_words(self) -> frozenset[str]:
+        """The words written in lower case on the line ("belarus" but not "Belarus")."""
+        return frozenset(_LOWER_CASE_WORD.findall(self.line.text))
+
     def is_protected_word(self, word: str) -> bool:
         return word.lower() in self.options.protected_words
 
+
+_LETTERS = re.compile(r"[a-z]+")
+_LOWER_CASE_WORD = re.compile(r"\b[a-z]+")
 
 TextRule = Callable[[str, TextContext], list[Edit]]
 

@@ -35,7 +35,7 @@ def spacing(text: str, ctx: TextContext) -> list[Edit]:
             continue
         mark = match.group(1)
         pos = match.end()
-        before = text[: match.start()]
+        before = text[max(0, match.start() - 40): match.start()]  # enough for the word before
         after_word = _WORD_AFTER.match(text[pos:])
         following = after_word.group() if after_word else ""
         if mark in ".:" and _ABBREVIATION.search(before + "."):

@@ -14,7 +14,6 @@ from importlib import resources
 
 from .rules import Edit, TextContext
 
-_LOWER_WORD = re.compile(r"[a-z]+")
 _WORD = re.compile(r"(?<![\w’'.@/-])([A-Za-z][a-z]+)(?![\w’'@/-]|\.\w)")
 
 EXCLUDED = frozenset(
@@ -44,7 +43,7 @@ def corrections() -> dict[str, str]:
 
 def spelling(text: str, ctx: TextContext) -> list[Edit]:
     table = corrections()
-    if table.keys().isdisjoint(_LOWER_WORD.findall(text.lower())):
+    if table.keys().isdisjoint(ctx.words):
         return []  # no known misspelling anywhere on the line
     edits = []
     for match in _WORD.finditer(text):
