@@ -17,7 +17,7 @@ from .casing import casing
 from .document import Block, Line, render, render_table
 from .markdown_blocks import parse_markdown
 from .phrases import phrases
-from .rules import CleanOptions, TextContext, TextRule, apply_rule
+from .rules import CleanOptions, Shift, TextContext, TextRule, apply_rule
 from .spacing import spacing
 from .spelling import spelling
 from .structure import RawLine, structure
@@ -141,11 +141,12 @@ def _clean_line(
     line: Line, sentence_start: bool, path: str, options: CleanOptions, rules: list[tuple[str, TextRule]]
 ) -> tuple[Line, list[Change]]:
     changes: list[Change] = []
+    shifts: list[Shift] = []  # so that later rules report columns in the source
     for _ in range(MAX_PASSES):
         before = line.text
         ctx = TextContext(line, options, sentence_start)
         for name, rule in rules:
-            line, found = apply_rule(name, rule, line, ctx, path)
+            line, found = apply_rule(name, rule, line, ctx, path, shifts)
             if found:
                 changes.extend(found)
                 ctx = TextContext(line, options, sentence_start)

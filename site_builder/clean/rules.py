@@ -104,8 +104,29 @@ def _context(before: str, start: int, end: int) -> tuple[int, int]:
 _DIGITS = re.compile(r"\d")
 
 
-def apply_rule(name: str, rule: TextRule, line: Line, ctx: TextContext, path: str) -> tuple[Line, list[Change]]:
-    """Apply one rule to one line; return the new line and what changed."""
+Shift = tuple[int, int, int]
+"""An edit already applied to a line: (start, old length, new length)."""
+
+
+def source_offset(position: int, shifts: list[Shift]) -> int:
+    """Where ``position`` of the edited text was before ``shifts`` were applied."""
+    for start, old, new in reversed(shifts):
+        if position >= start + new:
+            position += old - new
+        elif position > start:
+            position = start
+    return position
+
+
+def apply_rule(
+    name: str, rule: TextRule, line: Line, ctx: TextContext, path: str, shifts: list[Shift] | None = None
+) -> tuple[Line, list[Change]]:
+    """Apply one rule to one line; return the new line and what changed.
+
+    ``shifts`` lists the edits earlier rules made to the line: change columns
+    are mapped back through them so that they point into the source file, and
+    this rule's edits are appended.
+    """
     text = line.text
     proposed = rule(text, ctx)
     if not proposed:
@@ -128,9 +149,16 @@ def apply_rule(name: str, rule: TextRule, line: Line, ctx: TextContext, path: st
         left, right = _context(text, edit.start, edit.end)
         before = text[left:right]
         after = text[left:edit.start] + edit.replacement + text[edit.end:right]
-        changes.append(Change(path, line.number, line.column + edit.start, name,
+        start = source_offset(edit.start, shifts) if shifts else edit.start
+        changes.append(Change(path, line.number, line.column + start, name,
                               before, after, warn_only=edit.warn_only))
         if not edit.warn_only:
             new_text = new_text[: edit.start] + edit.replacement + new_text[edit.end:]
     changes.reverse()
+    if shifts is not None:
+        delta = 0
+        for edit in accepted:
+            if not edit.warn_only:
+                shifts.append((edit.start + delta, edit.end - edit.start, len(edit.replacement)))
+                delta += len(edit.replacement) - (edit.end - edit.start)
     return line.with_text(new_text), changes

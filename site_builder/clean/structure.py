@@ -17,6 +17,7 @@ from .document import Block, Line
 from .tables import build_table, is_table_row
 
 _BULLET = re.compile(r"^([-*+•●▪]|\d{1,3}[.)])\s+")
+_MARKED = re.compile(r"^(#{1,6}|>)\s+")
 _FAQ = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.I)
 _CLOSING = tuple(".,;:!?\"”’)»…")
 MAX_HEADING_WORDS = 20
@@ -71,7 +72,12 @@ def structure(lines: list[RawLine], path: str) -> tuple[list[Block], list[Change
                 i += 1
             blocks.append(Block("list", tuple(items)))
             continue
-        if in_faq and text.rstrip().endswith("?"):
+        marked = _MARKED.match(text)
+        if marked:  # already Markdown: "## Heading", "> quote"; keep the markup
+            kind = "paragraph" if marked.group(1).startswith(">") else "heading"
+            blocks.append(Block(kind, (Line(line.number, marked.end() + 1, marked.group(1) + " ",
+                                            text[marked.end():], "sentence" if kind == "paragraph" else "heading"),)))
+        elif in_faq and text.rstrip().endswith("?"):
             blocks.append(Block("heading", (Line(line.number, 1, "### ", text, "heading"),)))
             changes.append(Change(path, line.number, 1, "structure", text, "### " + text))
         elif is_heading(text):

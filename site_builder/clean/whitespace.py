@@ -43,7 +43,7 @@ def whitespace(text: str, path: str, first_line: int = 1) -> tuple[str, list[Cha
     while out and not out[-1]:
         out.pop()
     if total - len(out) > 1 and out:
-        changes.append(Change(path, first_line + len(out), len(out[-1]) + 1, "whitespace",
+        changes.append(Change(path, first_line + len(out), 1, "whitespace",  # the first extra blank line
                               "trailing blank lines", "one final newline"))
     return "\n".join(out) + ("\n" if out else ""), changes
 
