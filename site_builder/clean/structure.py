@@ -74,9 +74,10 @@ def structure(lines: list[RawLine], path: str) -> tuple[list[Block], list[Change
             continue
         marked = _MARKED.match(text)
         if marked:  # already Markdown: "## Heading", "> quote"; keep the markup
-            kind = "paragraph" if marked.group(1).startswith(">") else "heading"
-            blocks.append(Block(kind, (Line(line.number, marked.end() + 1, marked.group(1) + " ",
-                                            text[marked.end():], "sentence" if kind == "paragraph" else "heading"),)))
+            quote = marked.group(1).startswith(">")
+            marked_line = Line(line.number, marked.end() + 1, marked.group(1) + " ", text[marked.end():],
+                               "sentence" if quote else "heading")
+            blocks.append(Block("paragraph" if quote else "heading", (marked_line,)))
         elif in_faq and text.rstrip().endswith("?"):
             blocks.append(Block("heading", (Line(line.number, 1, "### ", text, "heading"),)))
             changes.append(Change(path, line.number, 1, "structure", text, "### " + text))

@@ -38,7 +38,7 @@ WORDS = (
 )
 JOINERS = (" ", " ", " ", ", ", ",", ". ", ".", "; ", ": ", "? ", "! ", "\u00a0")
 
-token = st.sampled_from(WORDS + KEEP)
+token = st.sampled_from((*WORDS, *KEEP))
 sentence = st.lists(st.tuples(token, st.sampled_from(JOINERS)), min_size=1, max_size=14).map(
     lambda parts: "".join(t + j for t, j in parts).strip()
 )
@@ -110,7 +110,7 @@ def test_change_columns_point_at_the_source(text: str) -> None:
             assert re.match(r"(?:a|an|A|An)\b", at)
 
 
-cell = st.lists(st.sampled_from(WORDS + ("3.5", "`a|b`", "")), max_size=4).map(" ".join)
+cell = st.lists(st.sampled_from((*WORDS, "3.5", "`a|b`", "")), max_size=4).map(" ".join)
 table = st.tuples(
     st.integers(min_value=1, max_value=4), st.lists(st.lists(cell, min_size=1, max_size=4), min_size=1, max_size=5)
 )
