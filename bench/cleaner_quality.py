@@ -172,10 +172,14 @@ def injected_figure(opts: CleanOptions, trials: int) -> dict[str, float]:
         corrupted, injections = inject(original, random.Random(trial), own)
         result = clean_markdown("\n".join(corrupted), "p", opts)
         cleaned = result.markdown.split("\n")
-        changed_lines = Counter(c.line for c in result.changes if not c.warn_only)
+        # Lines the cleaner changes in the clean prose hold the source's own slips
+        # (figure 2); they get no injection and are left out here.
+        changed_lines = Counter(c.line for c in result.changes if not c.warn_only and c.line not in own)
         edits += sum(changed_lines.values())
         by_line = {i.line: i for i in injections}
         for number, (orig, fixed) in enumerate(zip(original, cleaned, strict=False), start=1):
+            if number in own:
+                continue
             injection = by_line.get(number)
             if injection:
                 total[injection.kind] += 1
