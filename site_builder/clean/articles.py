@@ -11,7 +11,9 @@ import re
 
 from .rules import Edit, TextContext
 
-_ARTICLE = re.compile(r"(?<![\w’'-])(a|an|A|An)\s+([\"“‘(]?)([A-Za-z][\w.’'-]*)")
+_ARTICLE = re.compile(r"(?<![\w’'-])(a|an|A|An)\s+([\"“‘(`]?)([A-Za-z][\w.’'-]*)")
+"""An article, an optional opening quote or backtick ("an `int`"), and the next word."""
+_POSSESSIVE = re.compile(r"[’']s$")
 _SILENT_H = ("hour", "honest", "honor", "honour", "heir", "herb")
 _YOU_PREFIXES = (
     "unanim", "unic", "unif", "unilateral", "union", "uniq", "unis", "unit", "univ", "unary",
@@ -31,7 +33,9 @@ _VOWEL_LETTERS = frozenset("AEFHILMNORSX")
 
 def wants_an(word: str) -> bool | None:
     """True if ``word`` takes "an", False if "a", None if unsure."""
-    bare = word.rstrip(".’'")
+    bare = _POSSESSIVE.sub("", word).rstrip(".’'")
+    if "-" in bare and not bare.startswith("-"):
+        bare = bare.split("-")[0]  # a user-defined, an x-ray: the first part is heard first
     letters = bare.replace(".", "")
     if not letters.isalpha():
         return None
@@ -61,7 +65,7 @@ def wants_an(word: str) -> bool | None:
     return low[0] in "aeio"
 
 
-_CANDIDATE = re.compile(r"[aA](?<![\w’'-][aA])(?:\s+[\"“‘(]?[aeiouAEIOUhHFLMNRSXx]|n\s)")
+_CANDIDATE = re.compile(r"[aA](?<![\w’'-][aA])(?:\s+[\"“‘(`]?[aeiouAEIOUhHFLMNRSXx]|n\s)")
 """Where an article may be wrong: "a" before a vowel, an h or an initialism; any "an"."""
 
 

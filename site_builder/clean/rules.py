@@ -68,22 +68,22 @@ class TextContext:
     spans: list[Span] = field(default_factory=list)
 
     @cached_property
-    def words(self) -> frozenset[str]:
-        """Every run of letters on the line, in lower case: rules test it to skip
-        lines with nothing for them (a set test instead of a scan)."""
-        return frozenset(_LETTERS.findall(self.line.text.lower()))
+    def written_words(self) -> frozenset[str]:
+        """The words on the line as written ("belarus", "Belarus", "teh"): rules
+        test this set to skip lines with nothing for them, instead of a scan each."""
+        return frozenset(_WORD.findall(self.line.text))
 
     @cached_property
-    def lower_case_words(self) -> frozenset[str]:
-        """The words written in lower case on the line ("belarus" but not "Belarus")."""
-        return frozenset(_LOWER_CASE_WORD.findall(self.line.text))
+    def words(self) -> frozenset[str]:
+        """The same words in lower case ("belarus", "teh")."""
+        found = self.written_words
+        return found | {w.lower() for w in found if w[0].isupper()}
 
     def is_protected_word(self, word: str) -> bool:
         return word.lower() in self.options.protected_words
 
 
-_LETTERS = re.compile(r"[a-z]+")
-_LOWER_CASE_WORD = re.compile(r"\b[a-z]+")
+_WORD = re.compile(r"[A-Za-z][a-z]*")
 
 TextRule = Callable[[str, TextContext], list[Edit]]
 
