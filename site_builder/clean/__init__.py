@@ -17,7 +17,7 @@ from .casing import casing
 from .document import Block, Line, render, render_table
 from .markdown_blocks import parse_markdown
 from .phrases import phrases
-from .rules import CleanOptions, Shift, TextContext, TextRule, apply_rule
+from .rules import CleanOptions, DocumentWords, Shift, TextContext, TextRule, apply_edits
 from .spacing import spacing
 from .spelling import spelling
 from .structure import RawLine, structure
@@ -94,11 +94,12 @@ def _sorted(changes: list[Change]) -> tuple[Change, ...]:
 
 def _clean_blocks(blocks: list[Block], path: str, options: CleanOptions) -> tuple[list[Block], list[Change]]:
     rules = [(n, r) for n, r in TEXT_RULES if n not in options.disabled]
+    document = DocumentWords("\n".join(line.text for block in blocks for line in block.prose_lines()))
     changes: list[Change] = []
     out: list[Block] = []
     previous_end = ""
     for block in blocks:
-        new_block, found, previous_end = _clean_block(block, path, options, rules, previous_end)
+        new_block, found, previous_end = _clean_block(block, path, options, rules, previous_end, document)
         changes.extend(found)
         if block.kind == "table" and "tables" not in options.disabled:
             changes.extend(_table_change(block, path))
@@ -112,6 +113,7 @@ def _clean_block(
     options: CleanOptions,
     rules: list[tuple[str, TextRule]],
     previous_end: str,
+    document: DocumentWords,
 ) -> tuple[Block, list[Change], str]:
     """Apply the text rules to every prose line of ``block``."""
     changes: list[Change] = []
@@ -120,7 +122,7 @@ def _clean_block(
         for row in block.rows:
             new_row = []
             for cell in row:
-                cell, found = _clean_line(cell, True, path, options, rules)
+                cell, found = _clean_line(cell, True, path, options, rules, document)
                 changes.extend(found)
                 new_row.append(cell)
             rows.append(tuple(new_row))
@@ -130,7 +132,7 @@ def _clean_block(
     lines = []
     for line in block.lines:
         starts = not line.continues or previous_end.rstrip("”’\"')").endswith((".", "!", "?"))
-        line, found = _clean_line(line, starts, path, options, rules)
+        line, found = _clean_line(line, starts, path, options, rules, document)
         changes.extend(found)
         lines.append(line)
         previous_end = line.text.rstrip()
@@ -138,18 +140,26 @@ def _clean_block(
 
 
 def _clean_line(
-    line: Line, sentence_start: bool, path: str, options: CleanOptions, rules: list[tuple[str, TextRule]]
+    line: Line,
+    sentence_start: bool,
+    path: str,
+    options: CleanOptions,
+    rules: list[tuple[str, TextRule]],
+    document: DocumentWords,
 ) -> tuple[Line, list[Change]]:
     changes: list[Change] = []
     shifts: list[Shift] = []  # so that later rules report columns in the source
     for _ in range(MAX_PASSES):
         before = line.text
-        ctx = TextContext(line, options, sentence_start)
+        ctx = TextContext(line, options, sentence_start, document=document)
         for name, rule in rules:
-            line, found = apply_rule(name, rule, line, ctx, path, shifts)
+            proposed = rule(line.text, ctx)
+            if not proposed:
+                continue  # the common case, kept cheap: no call into the driver
+            line, found = apply_edits(name, proposed, line, ctx, path, shifts)
             if found:
                 changes.extend(found)
-                ctx = TextContext(line, options, sentence_start)
+                ctx = TextContext(line, options, sentence_start, document=document)
         if line.text == before:
             break
     return line, changes

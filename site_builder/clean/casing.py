@@ -91,7 +91,7 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
             if _needs_capital(word, ctx) and not _identifier(text, match.end(4)):
                 edits.append(_capital(match.start(4), word))
     nouns = ctx.options.proper_nouns
-    if nouns and not _noun_keys(nouns).isdisjoint(ctx.written_words):
+    if nouns and ctx.might_contain("nouns", _noun_keys(nouns), lowered=False):
         for match in _nouns_pattern(nouns).finditer(text):
             word = match.group(1)
             if not ctx.is_protected_word(word):

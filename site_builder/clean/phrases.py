@@ -54,7 +54,7 @@ def phrases(text: str, ctx: TextContext) -> list[Edit]:
     if not entries:
         return []
     triggers, pattern = _compiled(entries)
-    if triggers.isdisjoint(ctx.words):
+    if not ctx.might_contain("phrases", triggers, lowered=True):
         return []  # no entry's longest word on the line
     edits = []
     for match in pattern.finditer(text):

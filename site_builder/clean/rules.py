@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -66,6 +67,23 @@ class TextContext:
     sentence_start: bool
     """True when the text's first word starts a sentence."""
     spans: list[Span] = field(default_factory=list)
+    document: DocumentWords | None = None
+    """The words of the whole document, when the caller gathered them."""
+
+    def might_contain(self, key: str, wanted: AbstractSet[str], lowered: bool) -> bool:
+        """Could a word of ``wanted`` be on this line?  (False means: certainly not.)
+
+        With the document's words, only the few wanted words the document has
+        are looked for, by substring test; without, the line's words are
+        gathered and compared.  ``lowered`` compares in lower case.
+        """
+        if self.document is None:
+            return not wanted.isdisjoint(self.words if lowered else self.written_words)
+        hits = self.document.hits(key, wanted, lowered)
+        if not hits:
+            return False
+        text = self.line.text.lower() if lowered else self.line.text
+        return any(hit in text for hit in hits)
 
     @cached_property
     def written_words(self) -> frozenset[str]:
@@ -84,6 +102,37 @@ class TextContext:
 
 
 _WORD = re.compile(r"[A-Za-z][a-z]*")
+
+
+class DocumentWords:
+    """Every word of a document, gathered in one scan before the rules run.
+
+    A rule asks which of the words it looks for (misspellings, proper nouns,
+    phrase words) the document has at all; usually none, and then it skips
+    every line at once.  Words that edits bring in are added, so the answer
+    stays a superset as the text changes.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.written: set[str] = set(_WORD.findall(text))
+        self.lowered: set[str] = {w.lower() for w in self.written}
+        self._hits: dict[tuple[str, bool], tuple[str, ...]] = {}
+
+    def add(self, text: str) -> None:
+        new = set(_WORD.findall(text)) - self.written
+        if new:
+            self.written |= new
+            self.lowered |= {w.lower() for w in new}
+            self._hits.clear()
+
+    def hits(self, key: str, wanted: AbstractSet[str], lowered: bool) -> tuple[str, ...]:
+        """The words of ``wanted`` in the document (cached under ``key``)."""
+        found = self._hits.get((key, lowered))
+        if found is None:
+            pool = self.lowered if lowered else self.written
+            found = self._hits[(key, lowered)] = tuple(sorted(w for w in pool if w in wanted))
+        return found
+
 
 TextRule = Callable[[str, TextContext], list[Edit]]
 
@@ -127,10 +176,16 @@ def apply_rule(
     are mapped back through them so that they point into the source file, and
     this rule's edits are appended.
     """
-    text = line.text
-    proposed = rule(text, ctx)
+    return apply_edits(name, rule(line.text, ctx), line, ctx, path, shifts)
+
+
+def apply_edits(
+    name: str, proposed: list[Edit], line: Line, ctx: TextContext, path: str, shifts: list[Shift] | None = None
+) -> tuple[Line, list[Change]]:
+    """The second half of :func:`apply_rule`, for a caller that ran the rule itself."""
     if not proposed:
         return line, []  # the common case: no need to find the protected spans
+    text = line.text
     spans = protected_spans(text, ctx.options.names)
     edits = sorted(proposed, key=lambda e: (e.start, e.end))
     accepted: list[Edit] = []
@@ -155,6 +210,9 @@ def apply_rule(
         if not edit.warn_only:
             new_text = new_text[: edit.start] + edit.replacement + new_text[edit.end:]
     changes.reverse()
+    if ctx.document is not None:
+        for edit in accepted:
+            ctx.document.add(edit.replacement)
     if shifts is not None:
         delta = 0
         for edit in accepted:

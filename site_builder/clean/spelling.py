@@ -43,7 +43,7 @@ def corrections() -> dict[str, str]:
 
 def spelling(text: str, ctx: TextContext) -> list[Edit]:
     table = corrections()
-    if table.keys().isdisjoint(ctx.words):
+    if not ctx.might_contain("spelling", table.keys(), lowered=True):
         return []  # no known misspelling anywhere on the line
     edits = []
     for match in _WORD.finditer(text):
