@@ -60,9 +60,9 @@ def clean_raw(text: str, path: str, options: CleanOptions | None = None) -> Clea
         if "artifacts" not in options.disabled and is_artifact(line, options.artifacts):
             changes.append(Change(path, number, 1, "artifacts", line.strip(), ""))
         elif line.strip():
-            raw_lines.append(RawLine(number, line.strip()))
+            raw_lines.append(RawLine(number, line.strip(), len(line) - len(line.lstrip()) + 1))
     if "structure" in options.disabled:
-        blocks = [Block("paragraph", (Line(r.number, 1, "", r.text),)) for r in raw_lines]
+        blocks = [Block("paragraph", (Line(r.number, r.column, "", r.text),)) for r in raw_lines]
     else:
         blocks, found = structure(raw_lines, path)
         changes.extend(found)
