@@ -171,5 +171,9 @@ def _table_change(block: Block, path: str) -> list[Change]:
     source = [line.text for line in block.lines]
     if canonical == source or not block.lines:
         return []
-    first = block.lines[0]
-    return [Change(path, first.number, 1, "tables", source[0].strip(), canonical[0])]
+    # Point at the first row that differs (often the separator row), not the header.
+    index = next((i for i, (a, b) in enumerate(zip(source, canonical, strict=False)) if a != b),
+                 min(len(source), len(canonical)) - 1)
+    line = block.lines[min(index, len(block.lines) - 1)]
+    shown = canonical[index] if index < len(canonical) else ""
+    return [Change(path, line.number, 1, "tables", line.text.strip(), shown)]
