@@ -8,7 +8,7 @@ clean text is a no-op.  Every edit is reported as a :class:`Change`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Change
 from .articles import articles
@@ -21,7 +21,7 @@ from .rules import CleanOptions, DocumentWords, Shift, TextContext, TextRule, ap
 from .spacing import spacing
 from .spelling import spelling
 from .structure import RawLine, structure
-from .whitespace import whitespace
+from .whitespace import column_maps, whitespace
 
 TEXT_RULES: tuple[tuple[str, TextRule], ...] = (
     ("phrases", phrases),    # multi-word substitutions before single words change
@@ -52,7 +52,9 @@ def clean_raw(text: str, path: str, options: CleanOptions | None = None) -> Clea
     """Clean raw text where every line is one block (paragraph, heading, row)."""
     options = options or CleanOptions()
     changes: list[Change] = []
+    maps: dict[int, list[int]] = {}
     if "whitespace" not in options.disabled:
+        maps = column_maps(text)
         text, found = whitespace(text, path)
         changes.extend(found)
     raw_lines: list[RawLine] = []
@@ -67,7 +69,7 @@ def clean_raw(text: str, path: str, options: CleanOptions | None = None) -> Clea
         blocks, found = structure(raw_lines, path)
         changes.extend(found)
     blocks, found = _clean_blocks(blocks, path, options)
-    changes.extend(found)
+    changes.extend(_to_source(found, maps))
     return CleanResult(render(blocks, separate=True), _sorted(changes), tuple(blocks))
 
 
@@ -77,15 +79,30 @@ def clean_markdown(
     """Clean an editor's Markdown body, changing nothing but what it reports."""
     options = options or CleanOptions()
     changes: list[Change] = []
+    maps: dict[int, list[int]] = {}
     if "whitespace" not in options.disabled:
+        maps = column_maps(text, first_line)
         text, found = whitespace(text, path, first_line)
         changes.extend(found)
     blocks, found = parse_markdown(text, path, first_line)
     if "whitespace" not in options.disabled:
         changes.extend(found)
     blocks, found = _clean_blocks(blocks, path, options)
-    changes.extend(found)
+    changes.extend(_to_source(found, maps))
     return CleanResult(render(blocks, separate=False), _sorted(changes), tuple(blocks))
+
+
+def _to_source(changes: list[Change], maps: dict[int, list[int]]) -> list[Change]:
+    """Map columns on lines that lost zero-width characters back to the source."""
+    if not maps:
+        return changes
+    out = []
+    for change in changes:
+        mapping = maps.get(change.line)
+        if mapping and 0 < change.column <= len(mapping):
+            change = replace(change, column=mapping[change.column - 1] + 1)
+        out.append(change)
+    return out
 
 
 def _sorted(changes: list[Change]) -> tuple[Change, ...]:

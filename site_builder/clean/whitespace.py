@@ -13,6 +13,7 @@ from ..model import Change
 
 _ZERO_WIDTH = re.compile(r"(?<!\w)[\u200b\u200c\u200d\u2060\ufeff]|[\u200b\u200c\u200d\u2060\ufeff](?!\w)")
 _NBSP = re.compile(r"(?<!\d)\u00a0")
+_ZERO_WIDTH_ANY = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _SPECIAL = re.compile(r"[\u00a0\u200b\u200c\u200d\u2060\ufeff]")
 _TRAILING_CHARS = (" ", "\t", "\u00a0")
 _TRAILING = re.compile(r"[ \t\u00a0]+$")
@@ -63,3 +64,27 @@ def _show(line: str) -> str:
     return (tail.replace("\u00a0", "\\u00a0").replace("\u200b", "\\u200b").replace("\t", "\\t")
             .replace("\u200c", "\\u200c").replace("\u200d", "\\u200d").replace("\ufeff", "\\ufeff")
             .replace("\u2060", "\\u2060") + ("⏎" if tail.endswith(" ") else ""))
+
+
+def column_maps(original: str, first_line: int = 1) -> dict[int, list[int]]:
+    """For each line that loses zero-width characters: cleaned index -> source index.
+
+    Later rules see the cleaned line; their change columns are mapped back
+    through this so that they still point into the source file.
+    """
+    if not _ZERO_WIDTH_ANY.search(original):
+        return {}  # the common case
+    maps: dict[int, list[int]] = {}
+    for index, line in enumerate(original.replace("\r\n", "\n").split("\n")):
+        if not _ZERO_WIDTH_ANY.search(line):
+            continue
+        cleaned = _NBSP.sub(" ", _ZERO_WIDTH.sub("", line))
+        mapping, i = [], 0
+        for ch in cleaned:
+            while i < len(line) and line[i] != ch and not (line[i] == "\u00a0" and ch == " "):
+                i += 1  # a removed zero-width character
+            mapping.append(i)
+            i += 1
+        maps[first_line + index] = mapping
+    return maps
+
