@@ -75,11 +75,11 @@ def test_check_reports_changes_and_warnings_and_exits(site_dir: Path, capsys: py
         "---\ntitle: A\ndate: 2025-01-01\n---\nThe officials.These talks [go](/articles/nowhere/).\n")
     assert main(["check", *args(site_dir)]) == 0
     out = capsys.readouterr().out
-    assert 'a.md:5:5: spacing: "officials.These" -> "officials. These"' in out
+    assert 'a.md:5:15: spacing: "officials.These" -> "officials. These"' in out
     assert "a.md:5: link: no page at /articles/nowhere/" in out
     assert main(["check", "--format", "github", *args(site_dir)]) == 0
     out = capsys.readouterr().out
-    assert "::warning file=" in out and ",line=5,col=5::spacing:" in out
+    assert "::warning file=" in out and ",line=5,col=15::spacing:" in out
     (site_dir / "content/articles/b.md").write_text("---\ntitle: B\nautor: x\n---\nText.\n")
     assert main(["check", *args(site_dir)]) == 1
     assert "b.md:3: front matter: unknown key 'autor'" in capsys.readouterr().out

@@ -8,7 +8,7 @@ clean text is a no-op.  Every edit is reported as a :class:`Change`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Change
 from .articles import articles
@@ -17,11 +17,11 @@ from .casing import casing
 from .document import Block, Line, render, render_table
 from .markdown_blocks import parse_markdown
 from .phrases import phrases
-from .rules import CleanOptions, TextContext, TextRule, apply_rule
+from .rules import CleanOptions, DocumentWords, Shift, TextContext, TextRule, apply_edits
 from .spacing import spacing
 from .spelling import spelling
 from .structure import RawLine, structure
-from .whitespace import whitespace
+from .whitespace import column_maps, whitespace
 
 TEXT_RULES: tuple[tuple[str, TextRule], ...] = (
     ("phrases", phrases),    # multi-word substitutions before single words change
@@ -52,7 +52,9 @@ def clean_raw(text: str, path: str, options: CleanOptions | None = None) -> Clea
     """Clean raw text where every line is one block (paragraph, heading, row)."""
     options = options or CleanOptions()
     changes: list[Change] = []
+    maps: dict[int, list[int]] = {}
     if "whitespace" not in options.disabled:
+        maps = column_maps(text)
         text, found = whitespace(text, path)
         changes.extend(found)
     raw_lines: list[RawLine] = []
@@ -60,14 +62,14 @@ def clean_raw(text: str, path: str, options: CleanOptions | None = None) -> Clea
         if "artifacts" not in options.disabled and is_artifact(line, options.artifacts):
             changes.append(Change(path, number, 1, "artifacts", line.strip(), ""))
         elif line.strip():
-            raw_lines.append(RawLine(number, line.strip()))
+            raw_lines.append(RawLine(number, line.strip(), len(line) - len(line.lstrip()) + 1))
     if "structure" in options.disabled:
-        blocks = [Block("paragraph", (Line(r.number, 1, "", r.text),)) for r in raw_lines]
+        blocks = [Block("paragraph", (Line(r.number, r.column, "", r.text),)) for r in raw_lines]
     else:
         blocks, found = structure(raw_lines, path)
         changes.extend(found)
     blocks, found = _clean_blocks(blocks, path, options)
-    changes.extend(found)
+    changes.extend(_to_source(found, maps))
     return CleanResult(render(blocks, separate=True), _sorted(changes), tuple(blocks))
 
 
@@ -77,15 +79,30 @@ def clean_markdown(
     """Clean an editor's Markdown body, changing nothing but what it reports."""
     options = options or CleanOptions()
     changes: list[Change] = []
+    maps: dict[int, list[int]] = {}
     if "whitespace" not in options.disabled:
+        maps = column_maps(text, first_line)
         text, found = whitespace(text, path, first_line)
         changes.extend(found)
     blocks, found = parse_markdown(text, path, first_line)
     if "whitespace" not in options.disabled:
         changes.extend(found)
     blocks, found = _clean_blocks(blocks, path, options)
-    changes.extend(found)
+    changes.extend(_to_source(found, maps))
     return CleanResult(render(blocks, separate=False), _sorted(changes), tuple(blocks))
+
+
+def _to_source(changes: list[Change], maps: dict[int, list[int]]) -> list[Change]:
+    """Map columns on lines that lost zero-width characters back to the source."""
+    if not maps:
+        return changes
+    out = []
+    for change in changes:
+        mapping = maps.get(change.line)
+        if mapping and 0 < change.column <= len(mapping):
+            change = replace(change, column=mapping[change.column - 1] + 1)
+        out.append(change)
+    return out
 
 
 def _sorted(changes: list[Change]) -> tuple[Change, ...]:
@@ -94,11 +111,12 @@ def _sorted(changes: list[Change]) -> tuple[Change, ...]:
 
 def _clean_blocks(blocks: list[Block], path: str, options: CleanOptions) -> tuple[list[Block], list[Change]]:
     rules = [(n, r) for n, r in TEXT_RULES if n not in options.disabled]
+    document = DocumentWords("\n".join(line.text for block in blocks for line in block.prose_lines()))
     changes: list[Change] = []
     out: list[Block] = []
     previous_end = ""
     for block in blocks:
-        new_block, found, previous_end = _clean_block(block, path, options, rules, previous_end)
+        new_block, found, previous_end = _clean_block(block, path, options, rules, previous_end, document)
         changes.extend(found)
         if block.kind == "table" and "tables" not in options.disabled:
             changes.extend(_table_change(block, path))
@@ -112,6 +130,7 @@ def _clean_block(
     options: CleanOptions,
     rules: list[tuple[str, TextRule]],
     previous_end: str,
+    document: DocumentWords,
 ) -> tuple[Block, list[Change], str]:
     """Apply the text rules to every prose line of ``block``."""
     changes: list[Change] = []
@@ -120,7 +139,7 @@ def _clean_block(
         for row in block.rows:
             new_row = []
             for cell in row:
-                cell, found = _clean_line(cell, True, path, options, rules)
+                cell, found = _clean_line(cell, True, path, options, rules, document)
                 changes.extend(found)
                 new_row.append(cell)
             rows.append(tuple(new_row))
@@ -130,7 +149,7 @@ def _clean_block(
     lines = []
     for line in block.lines:
         starts = not line.continues or previous_end.rstrip("”’\"')").endswith((".", "!", "?"))
-        line, found = _clean_line(line, starts, path, options, rules)
+        line, found = _clean_line(line, starts, path, options, rules, document)
         changes.extend(found)
         lines.append(line)
         previous_end = line.text.rstrip()
@@ -138,15 +157,26 @@ def _clean_block(
 
 
 def _clean_line(
-    line: Line, sentence_start: bool, path: str, options: CleanOptions, rules: list[tuple[str, TextRule]]
+    line: Line,
+    sentence_start: bool,
+    path: str,
+    options: CleanOptions,
+    rules: list[tuple[str, TextRule]],
+    document: DocumentWords,
 ) -> tuple[Line, list[Change]]:
     changes: list[Change] = []
+    shifts: list[Shift] = []  # so that later rules report columns in the source
     for _ in range(MAX_PASSES):
         before = line.text
+        ctx = TextContext(line, options, sentence_start, document=document)
         for name, rule in rules:
-            ctx = TextContext(line, options, sentence_start)
-            line, found = apply_rule(name, rule, line, ctx, path)
-            changes.extend(found)
+            proposed = rule(line.text, ctx)
+            if not proposed:
+                continue  # the common case, kept cheap: no call into the driver
+            line, found = apply_edits(name, proposed, line, ctx, path, shifts)
+            if found:
+                changes.extend(found)
+                ctx = TextContext(line, options, sentence_start, document=document)
         if line.text == before:
             break
     return line, changes
@@ -158,5 +188,9 @@ def _table_change(block: Block, path: str) -> list[Change]:
     source = [line.text for line in block.lines]
     if canonical == source or not block.lines:
         return []
-    first = block.lines[0]
-    return [Change(path, first.number, 1, "tables", source[0].strip(), canonical[0])]
+    # Point at the first row that differs (often the separator row), not the header.
+    index = next((i for i, (a, b) in enumerate(zip(source, canonical, strict=False)) if a != b),
+                 min(len(source), len(canonical)) - 1)
+    line = block.lines[min(index, len(block.lines) - 1)]
+    shown = canonical[index] if index < len(canonical) else ""
+    return [Change(path, line.number, 1, "tables", line.text.strip(), shown)]

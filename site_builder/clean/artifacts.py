@@ -6,6 +6,8 @@ exactly (ignoring case, surrounding space and a trailing colon or ellipsis).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 DEFAULT_ARTIFACTS: tuple[str, ...] = (
     "Listen to this article",
     "Listen to this story",
@@ -36,4 +38,16 @@ def is_artifact(line: str, artifacts: tuple[str, ...]) -> bool:
     """True when ``line`` is one of ``artifacts`` (or the defaults if empty)."""
     if not line.strip():
         return False
-    return _key(line) in {_key(a) for a in (artifacts or DEFAULT_ARTIFACTS)}
+    if len(line) > _longest(artifacts or DEFAULT_ARTIFACTS) + 8:
+        return False  # a paragraph, not page chrome
+    return _key(line) in _keys(artifacts or DEFAULT_ARTIFACTS)
+
+
+@lru_cache(maxsize=16)
+def _keys(artifacts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_key(a) for a in artifacts)
+
+
+@lru_cache(maxsize=16)
+def _longest(artifacts: tuple[str, ...]) -> int:
+    return max((len(a) for a in artifacts), default=0)

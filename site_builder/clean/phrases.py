@@ -12,10 +12,35 @@ from functools import lru_cache
 from .rules import Edit, Phrase, TextContext
 
 
-@lru_cache(maxsize=256)
-def _pattern(find: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in find.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.I)
+def _words(find: str) -> str:
+    return r"\s+".join(re.escape(w) for w in find.split())
+
+
+@lru_cache(maxsize=16)
+def _pattern(entries: tuple[Phrase, ...]) -> re.Pattern[str]:
+    """One pattern for all entries, so a line is scanned once; group i is entry i."""
+    alternatives = "|".join(f"({_words(p.find)})" for p in entries)
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.I)
+
+
+def _triggers(entries: tuple[Phrase, ...]) -> frozenset[str]:
+    """Each entry's longest run of letters: if it is not on a line, the entry is not either."""
+    return frozenset(max(re.findall(r"[a-z]+", p.find.lower()) or [""], key=len) for p in entries)
+
+
+_COMPILED: dict[int, tuple[tuple[Phrase, ...], frozenset[str], re.Pattern[str]]] = {}
+
+
+def _compiled(entries: tuple[Phrase, ...]) -> tuple[frozenset[str], re.Pattern[str]]:
+    """Triggers and pattern for ``entries``, looked up by identity: hashing the
+    entries on every line would cost more than the scan it saves."""
+    hit = _COMPILED.get(id(entries))
+    if hit is None or hit[0] is not entries:
+        if len(_COMPILED) > 16:
+            _COMPILED.clear()
+        hit = (entries, _triggers(entries), _pattern(entries))
+        _COMPILED[id(entries)] = hit
+    return hit[1], hit[2]
 
 
 def _match_case(found: str, replacement: str) -> str:
@@ -25,11 +50,17 @@ def _match_case(found: str, replacement: str) -> str:
 
 
 def phrases(text: str, ctx: TextContext) -> list[Edit]:
+    entries = ctx.options.phrases
+    if not entries:
+        return []
+    triggers, pattern = _compiled(entries)
+    if not ctx.might_contain("phrases", triggers, lowered=True):
+        return []  # no entry's longest word on the line
     edits = []
-    for phrase in ctx.options.phrases:
-        for match in _pattern(phrase.find).finditer(text):
-            replacement = _match_case(match.group(), phrase.replace)
-            edits.append(Edit(match.start(), match.end(), replacement, warn_only=phrase.warn))
+    for match in pattern.finditer(text):
+        phrase = entries[(match.lastindex or 1) - 1]
+        replacement = _match_case(match.group(), phrase.replace)
+        edits.append(Edit(match.start(), match.end(), replacement, warn_only=phrase.warn))
     return edits
 
 
@@ -37,5 +68,6 @@ DEFAULT_PHRASES: tuple[Phrase, ...] = (
     Phrase("frequently enough leading", "often leading"),
     Phrase("legal portrayal", "legal representation"),
     Phrase("it is indeed imperative", "it is imperative"),
+    Phrase("it is indeed essential", "it is essential"),
     Phrase("critically important", "important", warn=True),
 )

@@ -14,29 +14,42 @@ from collections.abc import Iterable
 
 Span = tuple[int, int]
 
-_PATTERNS = [
-    r"`+[^`]*`+",                                 # code spans
-    r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)",           # link destinations ](url "title")
-    r"<[^>\s]+>",                                  # autolinks and inline tags
-    r"<[A-Za-z/][^>]*>",                           # inline HTML with attributes
-    r"(?:https?|ftp|mailto):[^\s<>()\[\]]+",       # URLs with a scheme
-    r"\bwww\.[^\s<>()\[\]]+",                      # bare www. hosts
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",               # e-mail addresses
-    r"(?<![\w/])(?:[\w-]+/)+[\w.-]+",              # paths like docs/report.pdf
-    r"\b[\w-]+\.(?:com|org|net|gov|edu|int|eu|by|ru|ua|pl|lt|uk|de|fr|io|info|news)\b(?:/\S*)?",
-    r"\b[\w-]+\.(?:pdf|docx?|xlsx?|csv|txt|md|html?|jpe?g|png|gif|svg|zip|mp[34])\b",
-    r"“[^”]*”",                                    # quoted speech, curly quotes
-    r"\"[^\"\n]*\"",                               # quoted speech, straight quotes
-    r"«[^»]*»",
-    r"&[A-Za-z]+;|&#\d+;",                         # HTML entities
-    r"\{\{.*?\}\}|\{%.*?%\}",                      # template-looking text
-]
-_PROTECTED = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+# (pattern, trigger): a pattern is only tried on a line that contains one of
+# its trigger substrings, so plain prose costs a few ``in`` tests, not a scan
+# with every pattern.  A trigger of "" means "always try".
+_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"`+[^`]*`+", ("`",)),                                   # code spans
+    (r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)", ("](",)),             # link destinations ](url "title")
+    (r"<[^>\s]+>|<[A-Za-z/][^>]*>", ("<",)),                    # autolinks, inline HTML
+    (r"(?:https?|ftp|mailto):[^\s<>()\[\]]+", (":",)),          # URLs with a scheme
+    (r"\bwww\.[^\s<>()\[\]]+", ("www.", "WWW.")),              # bare www. hosts
+    (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", ("@",)),                  # e-mail addresses
+    (r"(?<![\w/])(?:[\w-]+/)+[\w.-]+", ("/",)),                  # paths like docs/report.pdf
+    (r"\b[\w-]+\.(?:com|org|net|gov|edu|int|eu|by|ru|ua|pl|lt|uk|de|fr|io|info|news)\b(?:/\S*)?"
+     r"|\b[\w-]+\.(?:pdf|docx?|xlsx?|csv|txt|md|html?|jpe?g|png|gif|svg|zip|mp[34]|py|js|css|json|xml)\b",
+     ("",)),                                                   # host and file names
+    (r"“[^”]*”", ("“",)),                                      # quoted speech, curly quotes
+    (r"\"[^\"\n]*\"", ('"',)),                                  # quoted speech, straight quotes
+    (r"«[^»]*»", ("«",)),
+    (r"&[A-Za-z]+;|&#\d+;", ("&",)),                             # HTML entities
+    (r"\{\{.*?\}\}|\{%.*?%\}", ("{",)),                            # template-looking text
+)
+_COMPILED = tuple((re.compile(p), t) for p, t in _PATTERNS)
+_DOTTED = re.compile(r"\.(?:com|org|net|gov|edu|int|eu|by|ru|ua|pl|lt|uk|de|fr|io|info|news|pdf|docx?|xlsx?|csv"
+                     r"|txt|md|html?|jpe?g|png|gif|svg|zip|mp[34]|py|js|css|json|xml)\b")
+"""Host and file names need one of these endings: test for it before the slow scan."""
 
 
 def protected_spans(text: str, names: re.Pattern[str] | None = None) -> list[Span]:
     """Sorted, possibly overlapping (start, end) spans of ``text`` to leave alone."""
-    spans = [m.span() for m in _PROTECTED.finditer(text)]
+    spans: list[Span] = []
+    for pattern, triggers in _COMPILED:
+        if triggers == ("",):
+            if not _DOTTED.search(text):
+                continue
+        elif not any(t in text for t in triggers):
+            continue
+        spans.extend(m.span() for m in pattern.finditer(text))
     if names is not None:
         spans.extend(m.span() for m in names.finditer(text))
     spans.sort()

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..model import Change
 from .document import Line
@@ -65,9 +67,74 @@ class TextContext:
     sentence_start: bool
     """True when the text's first word starts a sentence."""
     spans: list[Span] = field(default_factory=list)
+    document: DocumentWords | None = None
+    """The words of the whole document, when the caller gathered them."""
+
+    def might_contain(self, key: str, wanted: AbstractSet[str], lowered: bool) -> bool:
+        """Could a word of ``wanted`` be on this line?  (False means: certainly not.)
+
+        With the document's words, only the few wanted words the document has
+        are looked for, by substring test; without, the line's words are
+        gathered and compared.  ``lowered`` compares in lower case.
+        """
+        if self.document is None:
+            return not wanted.isdisjoint(self.words if lowered else self.written_words)
+        hits = self.document.hits(key, wanted, lowered)
+        if not hits:
+            return False
+        text = self.line.text.lower() if lowered else self.line.text
+        for hit in hits:  # noqa: SIM110 (a plain loop: cheaper than any() over a generator)
+            if hit in text:
+                return True
+        return False
+
+    @cached_property
+    def written_words(self) -> frozenset[str]:
+        """The words on the line as written ("belarus", "Belarus", "teh"): rules
+        test this set to skip lines with nothing for them, instead of a scan each."""
+        return frozenset(_WORD.findall(self.line.text))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The same words in lower case ("belarus", "teh")."""
+        found = self.written_words
+        return found | {w.lower() for w in found if w[0].isupper()}
 
     def is_protected_word(self, word: str) -> bool:
         return word.lower() in self.options.protected_words
+
+
+_WORD = re.compile(r"[A-Za-z][a-z]*")
+
+
+class DocumentWords:
+    """Every word of a document, gathered in one scan before the rules run.
+
+    A rule asks which of the words it looks for (misspellings, proper nouns,
+    phrase words) the document has at all; usually none, and then it skips
+    every line at once.  Words that edits bring in are added, so the answer
+    stays a superset as the text changes.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.written: set[str] = set(_WORD.findall(text))
+        self.lowered: set[str] = {w.lower() for w in self.written}
+        self._hits: dict[tuple[str, bool], tuple[str, ...]] = {}
+
+    def add(self, text: str) -> None:
+        new = set(_WORD.findall(text)) - self.written
+        if new:
+            self.written |= new
+            self.lowered |= {w.lower() for w in new}
+            self._hits.clear()
+
+    def hits(self, key: str, wanted: AbstractSet[str], lowered: bool) -> tuple[str, ...]:
+        """The words of ``wanted`` in the document (cached under ``key``)."""
+        found = self._hits.get((key, lowered))
+        if found is None:
+            pool = self.lowered if lowered else self.written
+            found = self._hits[(key, lowered)] = tuple(sorted(w for w in pool if w in wanted))
+        return found
 
 
 TextRule = Callable[[str, TextContext], list[Edit]]
@@ -89,12 +156,41 @@ def _context(before: str, start: int, end: int) -> tuple[int, int]:
 _DIGITS = re.compile(r"\d")
 
 
-def apply_rule(name: str, rule: TextRule, line: Line, ctx: TextContext, path: str) -> tuple[Line, list[Change]]:
-    """Apply one rule to one line; return the new line and what changed."""
+Shift = tuple[int, int, int]
+"""An edit already applied to a line: (start, old length, new length)."""
+
+
+def source_offset(position: int, shifts: list[Shift]) -> int:
+    """Where ``position`` of the edited text was before ``shifts`` were applied."""
+    for start, old, new in reversed(shifts):
+        if position >= start + new:
+            position += old - new
+        elif position > start:
+            position = start
+    return position
+
+
+def apply_rule(
+    name: str, rule: TextRule, line: Line, ctx: TextContext, path: str, shifts: list[Shift] | None = None
+) -> tuple[Line, list[Change]]:
+    """Apply one rule to one line; return the new line and what changed.
+
+    ``shifts`` lists the edits earlier rules made to the line: change columns
+    are mapped back through them so that they point into the source file, and
+    this rule's edits are appended.
+    """
+    return apply_edits(name, rule(line.text, ctx), line, ctx, path, shifts)
+
+
+def apply_edits(
+    name: str, proposed: list[Edit], line: Line, ctx: TextContext, path: str, shifts: list[Shift] | None = None
+) -> tuple[Line, list[Change]]:
+    """The second half of :func:`apply_rule`, for a caller that ran the rule itself."""
+    if not proposed:
+        return line, []  # the common case: no need to find the protected spans
     text = line.text
     spans = protected_spans(text, ctx.options.names)
-    ctx = TextContext(line, ctx.options, ctx.sentence_start, spans)
-    edits = sorted(rule(text, ctx), key=lambda e: (e.start, e.end))
+    edits = sorted(proposed, key=lambda e: (e.start, e.end))
     accepted: list[Edit] = []
     last_end = -1
     for edit in edits:
@@ -111,9 +207,19 @@ def apply_rule(name: str, rule: TextRule, line: Line, ctx: TextContext, path: st
         left, right = _context(text, edit.start, edit.end)
         before = text[left:right]
         after = text[left:edit.start] + edit.replacement + text[edit.end:right]
-        changes.append(Change(path, line.number, line.column + left, name,
+        start = source_offset(edit.start, shifts) if shifts else edit.start
+        changes.append(Change(path, line.number, line.column + start, name,
                               before, after, warn_only=edit.warn_only))
         if not edit.warn_only:
             new_text = new_text[: edit.start] + edit.replacement + new_text[edit.end:]
     changes.reverse()
+    if ctx.document is not None:
+        for edit in accepted:
+            ctx.document.add(edit.replacement)
+    if shifts is not None:
+        delta = 0
+        for edit in accepted:
+            if not edit.warn_only:
+                shifts.append((edit.start + delta, edit.end - edit.start, len(edit.replacement)))
+                delta += len(edit.replacement) - (edit.end - edit.start)
     return line.with_text(new_text), changes

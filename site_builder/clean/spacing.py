@@ -11,24 +11,31 @@ from __future__ import annotations
 import re
 
 from .rules import Edit, TextContext
+from .words import SENTENCE_OPENERS
 
-_MISSING = re.compile(r"(?<=[^\W\d_])([,;:.!?])(?=[^\W\d_])")
+_MISSING = re.compile(r"([,;:.!?])(?=[^\W\d_])")
+"""Punctuation directly followed by a letter; the letter before is checked in code (faster than a look-behind)."""
 _ABBREVIATION = re.compile(r"(?:\b[^\W\d_]\.)+[^\W\d_]?$")
 """Single letters with dots before the punctuation: U.S, e.g, i.e, a.m."""
 _WORD_BEFORE = re.compile(r"[^\W\d_]+$")
 _WORD_AFTER = re.compile(r"^[^\W\d_]+")
 _DOTTED_WORDS = frozenset(
-    "com org net gov edu int eu by ru ua pl lt uk de fr io info news html htm pdf doc docx "
-    "txt md csv jpg jpeg png gif svg zip js css py xml json".split()
+    [
+        "com", "org", "net", "gov", "edu", "int", "eu", "by", "ru", "ua", "pl", "lt", "uk", "de", "fr",
+        "io", "info", "news", "html", "htm", "pdf", "doc", "docx", "txt", "md", "csv", "jpg", "jpeg",
+        "png", "gif", "svg", "zip", "js", "css", "py", "xml", "json",
+    ]
 )
 
 
 def spacing(text: str, ctx: TextContext) -> list[Edit]:
     edits = []
     for match in _MISSING.finditer(text):
+        if match.start() == 0 or not text[match.start() - 1].isalpha():
+            continue
         mark = match.group(1)
         pos = match.end()
-        before = text[: match.start()]
+        before = text[max(0, match.start() - 40): match.start()]  # enough for the word before
         after_word = _WORD_AFTER.match(text[pos:])
         following = after_word.group() if after_word else ""
         if mark in ".:" and _ABBREVIATION.search(before + "."):
@@ -40,5 +47,22 @@ def spacing(text: str, ctx: TextContext) -> list[Edit]:
         word_before = _WORD_BEFORE.search(before)
         if mark == "." and word_before and len(word_before.group()) == 1:
             continue
+        if not _starts_clause(mark, following, word_before.group() if word_before else ""):
+            continue
         edits.append(Edit(pos, pos, " "))
     return edits
+
+
+def _starts_clause(mark: str, following: str, previous: str) -> bool:
+    """Does ``following`` look like the next word of prose rather than part of a name?
+
+    After "." or ":" a lower-case word must be a common sentence opener
+    ("deserve.some", "include:the"); "sys.path", "key:value" and
+    "logging.raiseExceptions" are identifiers.  "y,x" is a coordinate pair.
+    """
+    if mark in ".:":
+        if any(ch.isupper() for ch in following[1:]):
+            return False
+        if following[:1].islower() and following not in SENTENCE_OPENERS:
+            return False
+    return not (mark == "," and len(previous) == 1 and len(following) == 1)

@@ -17,8 +17,11 @@ from .rules import Edit, TextContext
 _WORD = re.compile(r"(?<![\w’'.@/-])([A-Za-z][a-z]+)(?![\w’'@/-]|\.\w)")
 
 EXCLUDED = frozenset(
-    "dialog favor favors color colors honor center centers organization organizations "
-    "analyze analyzed behavior traveled labor defense license offense practice".split()
+    [
+        "dialog", "favor", "favors", "color", "colors", "honor", "center", "centers", "organization",
+        "organizations", "analyze", "analyzed", "behavior", "traveled", "labor", "defense", "license",
+        "offense", "practice",
+    ]
 )
 """Entries of the list that are valid spellings in some English we publish."""
 
@@ -40,6 +43,8 @@ def corrections() -> dict[str, str]:
 
 def spelling(text: str, ctx: TextContext) -> list[Edit]:
     table = corrections()
+    if not ctx.might_contain("spelling", table.keys(), lowered=True):
+        return []  # no known misspelling anywhere on the line
     edits = []
     for match in _WORD.finditer(text):
         word = match.group(1)
@@ -48,7 +53,8 @@ def spelling(text: str, ctx: TextContext) -> list[Edit]:
         if fix is None or ctx.is_protected_word(word):
             continue
         if word[0].isupper():
-            at_start = not text[: match.start()].strip(" \"“‘(") or ctx.sentence_start and not text[: match.start()].strip()
+            lead = text[: match.start()]
+            at_start = not lead.strip(" \"“‘(") or (ctx.sentence_start and not lead.strip())
             if not (at_start or _after_sentence_end(text, match.start())):
                 continue  # capitalised mid-sentence: a name, leave it
             fix = fix[0].upper() + fix[1:]

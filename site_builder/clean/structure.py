@@ -16,7 +16,8 @@ from ..model import Change
 from .document import Block, Line
 from .tables import build_table, is_table_row
 
-_BULLET = re.compile(r"^([-*+•●▪]|\d{1,3}[.)])\s+")
+_BULLET = re.compile(r"^([-*+•●▪]|\d{1,9}[.)])\s+")  # as CommonMark: up to nine digits
+_MARKED = re.compile(r"^(#{1,6}|>)\s+")
 _FAQ = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.I)
 _CLOSING = tuple(".,;:!?\"”’)»…")
 MAX_HEADING_WORDS = 20
@@ -27,6 +28,9 @@ MAX_HEADING_CHARS = 160
 class RawLine:
     number: int
     text: str
+    """The line without its surrounding spaces."""
+    column: int = 1
+    """1-based source column where ``text`` starts (after any indentation)."""
 
 
 def is_heading(text: str) -> bool:
@@ -44,7 +48,7 @@ def _bullet_item(line: RawLine) -> Line:
     assert match is not None
     marker = match.group(1)
     prefix = f"{marker[:-1]}. " if marker[-1] in ".)" and marker[0].isdigit() else "- "
-    return Line(line.number, match.end() + 1, prefix, line.text[match.end():])
+    return Line(line.number, line.column + match.end(), prefix, line.text[match.end():])
 
 
 def structure(lines: list[RawLine], path: str) -> tuple[list[Block], list[Change]]:
@@ -60,7 +64,7 @@ def structure(lines: list[RawLine], path: str) -> tuple[list[Block], list[Change
             j = i
             while j < len(lines) and is_table_row(lines[j].text):
                 j += 1
-            rows = [(ln.number, 1, ln.text) for ln in lines[i:j]]
+            rows = [(ln.number, ln.column, ln.text) for ln in lines[i:j]]
             blocks.append(build_table(rows))
             i = j
             continue
@@ -71,14 +75,20 @@ def structure(lines: list[RawLine], path: str) -> tuple[list[Block], list[Change
                 i += 1
             blocks.append(Block("list", tuple(items)))
             continue
-        if in_faq and text.rstrip().endswith("?"):
-            blocks.append(Block("heading", (Line(line.number, 1, "### ", text, "heading"),)))
+        marked = _MARKED.match(text)
+        if marked:  # already Markdown: "## Heading", "> quote"; keep the markup
+            quote = marked.group(1).startswith(">")
+            marked_line = Line(line.number, line.column + marked.end(), marked.group(1) + " ", text[marked.end():],
+                               "sentence" if quote else "heading")
+            blocks.append(Block("paragraph" if quote else "heading", (marked_line,)))
+        elif in_faq and text.rstrip().endswith("?"):
+            blocks.append(Block("heading", (Line(line.number, line.column, "### ", text, "heading"),)))
             changes.append(Change(path, line.number, 1, "structure", text, "### " + text))
         elif is_heading(text):
             in_faq = bool(_FAQ.match(text.strip()))
-            blocks.append(Block("heading", (Line(line.number, 1, "## ", text, "heading"),)))
+            blocks.append(Block("heading", (Line(line.number, line.column, "## ", text, "heading"),)))
             changes.append(Change(path, line.number, 1, "structure", text, "## " + text))
         else:
-            blocks.append(Block("paragraph", (Line(line.number, 1, "", text),)))
+            blocks.append(Block("paragraph", (Line(line.number, line.column, "", text),)))
         i += 1
     return blocks, changes

@@ -11,19 +11,28 @@ cells, and column alignments given in the separator row are kept.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .document import Block, Line
 
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 
 
-def split_cells(text: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=4096)
+def split_cells(text: str) -> tuple[tuple[int, str], ...]:
     """Cells of a pipe-table row as (0-based offset in ``text``, cell text).
 
     Outer pipes are optional; ``\\|`` is an escaped pipe inside a cell and so
-    is a pipe inside a code span.
+    is a pipe inside a code span.  Cached: a row is split when it is recognised
+    and again when it is read.
     """
     cells: list[tuple[int, str]] = []
+    if "\\" not in text and "`" not in text:  # the common case: split on every pipe
+        offset = 0
+        for part in text.split("|"):
+            cells.append((offset, part))
+            offset += len(part) + 1
+        return _trim(text, cells)
     start = 0
     in_code = False
     i = 0
@@ -39,12 +48,16 @@ def split_cells(text: str) -> list[tuple[int, str]]:
             start = i + 1
         i += 1
     cells.append((start, text[start:]))
+    return _trim(text, cells)
+
+
+def _trim(text: str, cells: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
     # Outer pipes produce an empty first and/or last cell: drop them.
     if cells and not cells[0][1].strip() and text.lstrip().startswith("|"):
         cells.pop(0)
     if cells and not cells[-1][1].strip() and text.rstrip().endswith("|"):
         cells.pop()
-    return [(off + len(c) - len(c.lstrip()), c.strip()) for off, c in cells]
+    return tuple((off + len(c) - len(c.lstrip()), c.strip()) for off, c in cells)
 
 
 def is_table_row(text: str) -> bool:
