@@ -23,7 +23,12 @@ WORDS_PER_MINUTE = 230
 SUMMARY_CHARS = 220
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
-_INLINE_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
+_INLINE_MARKUP = re.compile(
+    r"!?\[([^\]]*)\]\([^)]*\)"          # links and images: keep the text
+    r"|(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])"  # emphasis markers, not 7*7 or snake_case
+    r"|`+"                                  # code span ticks
+    r"|<[A-Za-z/!][^<>]*>"                  # tags, not a lone "a < b"
+)
 _SENTENCE = re.compile(r"(?<=[.!?])[”’\"]?\s+(?=[A-Z“\"])")
 _ABBREV_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|No)\.$")
 

@@ -17,7 +17,7 @@ from .document import Block, Line
 from .tables import build_table, is_table_row
 
 _BULLET = re.compile(r"^([-*+•●▪]|\d{1,9}[.)])\s+")  # as CommonMark: up to nine digits
-_MARKED = re.compile(r"^(#{1,6}|>)\s+")
+_MARKED = re.compile(r"^(#{1,6}(?=\s)|>)\s*")
 _FAQ = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.I)
 _CLOSING = tuple(".,;:!?\"”’)»…")
 MAX_HEADING_WORDS = 20
@@ -78,7 +78,8 @@ def structure(lines: list[RawLine], path: str) -> tuple[list[Block], list[Change
         marked = _MARKED.match(text)
         if marked:  # already Markdown: "## Heading", "> quote"; keep the markup
             quote = marked.group(1).startswith(">")
-            marked_line = Line(line.number, line.column + marked.end(), marked.group(1) + " ", text[marked.end():],
+            rest = text[marked.end():]
+            marked_line = Line(line.number, line.column + marked.end(), marked.group(1) + (" " if rest else ""), rest,
                                "sentence" if quote else "heading")
             blocks.append(Block("paragraph" if quote else "heading", (marked_line,)))
         elif in_faq and text.rstrip().endswith("?"):

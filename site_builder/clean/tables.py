@@ -41,8 +41,8 @@ def split_cells(text: str) -> tuple[tuple[int, str], ...]:
         if ch == "\\":
             i += 2
             continue
-        if ch == "`":
-            in_code = not in_code
+        if ch == "`" and (in_code or "`" in text[i + 1:]):
+            in_code = not in_code  # a lone backtick opens no code span
         elif ch == "|" and not in_code:
             cells.append((start, text[start:i]))
             start = i + 1
@@ -66,7 +66,7 @@ def is_table_row(text: str) -> bool:
         return False
     stripped = text.strip()
     cells = split_cells(stripped)
-    return len(cells) >= 2 or (stripped.startswith("|") and stripped.endswith("|"))
+    return len(cells) >= 2 or (len(stripped) > 2 and stripped.startswith("|") and stripped.endswith("|"))
 
 
 def is_separator(text: str) -> bool:
@@ -107,4 +107,7 @@ def build_table(rows: list[tuple[int, int, str]]) -> Block:
     width = max(len(r) for r in parsed) if parsed else 0
     aligns = (aligns + [""] * width)[:width]
     source = tuple(Line(n, c, "", t, "verbatim") for n, c, t in rows)
+    if not any(cell.text for row in parsed for cell in row):
+        # Only separators or empty cells: nothing a reader could read as a table.
+        return Block("paragraph", tuple(Line(n, c, "", t) for n, c, t in rows))
     return Block("table", source, tuple(parsed), tuple(aligns))

@@ -70,11 +70,7 @@ def test_document_loader_takes_any_bytes(tmp_path: Path, data: bytes) -> None:
         load.load_document(path, tmp_path / "content", schema.ARTICLE)
 
 
-CLEANER_BUG = ("site_builder.clean (owned by the cleaner work): found by this test, reported; "
-               "remove the xfail once fixed")
 
-
-@pytest.mark.xfail(reason=CLEANER_BUG + ": '|-|' raises IndexError in _table_change", strict=False)
 @given(TEXT)
 @example("|-|")
 @FUZZ
@@ -82,8 +78,6 @@ def test_clean_markdown_never_raises(text: str) -> None:
     clean_markdown(text, "x.md")
 
 
-@pytest.mark.xfail(reason=CLEANER_BUG + ": '|' cleans to a table without a separator row, then gains one",
-                   strict=False)
 @given(TEXT)
 @example("|")
 @FUZZ
@@ -95,7 +89,6 @@ def test_clean_markdown_is_idempotent(text: str) -> None:
     assert clean_markdown(once, "x.md").markdown == once
 
 
-@pytest.mark.xfail(reason=CLEANER_BUG + ": '|-|' raises IndexError in the table rule", strict=False)
 @given(TEXT)
 @example("|-|")
 @FUZZ
@@ -103,8 +96,6 @@ def test_clean_raw_never_raises(text: str) -> None:
     clean_raw(text, "x.txt")
 
 
-@pytest.mark.xfail(reason=CLEANER_BUG + ": clean_raw('>a') keeps '>a', the build's clean_markdown makes it '>A'",
-                   strict=False)
 @given(TEXT)
 @example(">a")
 @FUZZ
