@@ -104,9 +104,28 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
     state = DevState(load_config(config.content_dir, config.out_dir, config.templates_dir, base,
                                  config.drafts, env), env)
     state.rebuild()
-    server = Server(make_app(state))
+    class CspFriendlyServer(Server):  # type: ignore[misc]
+        """livereload injects an inline <script>, which our pages' CSP forbids:
+        inject the same-origin script file it would load instead."""
+
+        def get_web_handlers(self, script: bytes) -> Any:
+            tag = f'<script src="/livereload.js?port={port}"></script>'.encode()
+            return super().get_web_handlers(tag)
+
+    server = CspFriendlyServer(make_app(state))
+    from livereload.handlers import LiveReloadHandler
+
+    def on_change() -> None:
+        # livereload drops a reload that comes within 3 s of the previous one,
+        # which left the browser on a stale page after two quick saves: reload
+        # here ourselves, once per rebuild that actually happened.
+        builds = state.builds
+        state.rebuild()
+        if state.builds != builds:
+            LiveReloadHandler.reload_waiters()
+
     for path in (config.content_dir, config.templates_dir):
-        server.watch(str(path), state.rebuild, delay=0.2)
+        server.watch(str(path), on_change, delay="forever")
     print(f"serving {base}/ (Ctrl+C to stop)")
     server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)
     return 0
