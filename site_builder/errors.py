@@ -63,6 +63,15 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def format_message(location: SourceLocation | None, topic: str, message: str, hint: str | None) -> str:
+    """``file:line: topic: message (hint)``, safe to print to a terminal or CI log."""
+    where = f"{location}: " if location else ""
+    text = f"{where}{topic}: {message}"
+    if hint:
+        text += f" ({hint})"
+    return printable(text)
+
+
 class SiteError(Exception):
     """A problem in the user's content or configuration, with a location.
 
@@ -84,11 +93,7 @@ class SiteError(Exception):
         super().__init__(self.format())
 
     def format(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.topic}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return printable(text)
+        return format_message(self.location, self.topic, self.message, self.hint)
 
 
 class UsageError(Exception):
@@ -106,11 +111,7 @@ class Diagnostic:
     hint: str | None = None
 
     def format(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.topic}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return printable(text)
+        return format_message(self.location, self.topic, self.message, self.hint)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location

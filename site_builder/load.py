@@ -117,34 +117,33 @@ def load_articles(content_dir: Path, diags: Diagnostics) -> list[SourceDocument]
     return docs
 
 
-def load_people(content_dir: Path, diags: Diagnostics) -> list[Person]:
-    people = []
-    for path in find_sources(content_dir / "people"):
+def _load_registry(folder: Path, content_dir: Path, kind: dict[str, schema.Field],
+                   diags: Diagnostics) -> list[tuple[str, SourceDocument]]:
+    """(slug, document) for each file of a registry folder; people and topics alike."""
+    found = []
+    for path in find_sources(folder):
         try:
-            doc = load_document(path, content_dir, schema.PERSON)
-            slug = slug_from_filename(path, doc.path)
+            doc = load_document(path, content_dir, kind)
+            found.append((slug_from_filename(path, doc.path), doc))
         except SiteError as err:
             diags.error(err)
-            continue
-        m = doc.meta
-        people.append(Person(
-            slug=slug, name=m["name"], aliases=m.get("aliases", ()), path=doc.path,
-            body=doc.body.strip(), status=m.get("status"), status_date=m.get("status_date"),
-            role=m.get("role"), nationality=m.get("nationality"), detained=m.get("detained"),
-            sentenced=m.get("sentenced"), released=m.get("released"), review=m.get("review", False),
-        ))
-    return people
+    return found
+
+
+def load_people(content_dir: Path, diags: Diagnostics) -> list[Person]:
+    return [
+        Person(slug=slug, name=m["name"], aliases=m.get("aliases", ()), path=doc.path,
+               body=doc.body.strip(), status=m.get("status"), status_date=m.get("status_date"),
+               role=m.get("role"), nationality=m.get("nationality"), detained=m.get("detained"),
+               sentenced=m.get("sentenced"), released=m.get("released"), review=m.get("review", False))
+        for slug, doc in _load_registry(content_dir / "people", content_dir, schema.PERSON, diags)
+        for m in (doc.meta,)
+    ]
 
 
 def load_topics(content_dir: Path, diags: Diagnostics) -> list[Topic]:
-    topics = []
-    for path in find_sources(content_dir / "topics"):
-        try:
-            doc = load_document(path, content_dir, schema.TOPIC)
-            slug = slug_from_filename(path, doc.path)
-        except SiteError as err:
-            diags.error(err)
-            continue
-        topics.append(Topic(slug=slug, name=doc.meta["name"], keywords=doc.meta.get("keywords", ()),
-                            path=doc.path, body=doc.body.strip()))
-    return topics
+    return [
+        Topic(slug=slug, name=doc.meta["name"], keywords=doc.meta.get("keywords", ()),
+              path=doc.path, body=doc.body.strip())
+        for slug, doc in _load_registry(content_dir / "topics", content_dir, schema.TOPIC, diags)
+    ]
