@@ -23,6 +23,7 @@ from .enrich import enrich
 from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation
 from .index import build_site
 from .model import Article, Change, Person, Site, SourceDocument, Topic
+from .parallel import prepare_all
 from .render import render_site
 from .style import load_style, with_corpus
 from .write import check_out_dir, check_paths, write_site
@@ -64,9 +65,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     options = with_corpus(style or CleanOptions(), _all_names(people),
                           corpus_proper_nouns(d.body for d in docs))
     today = today_for(config)
-    options_key = options_digest(options)
-    articles = [a for d in docs
-                if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
+    options_key = data_digest([options_digest(options), registry_digest(people, topics, config, today)])
+    articles = prepare_all(prepare, docs, options, options_key, people, topics, config, today, diags, cache)
     # 4. index: the site with every cross-reference.
     site = build_site(articles, people, topics, config, today, diags)
     if diags.failed:
@@ -112,8 +112,13 @@ def prepare(
         if "date" not in doc.meta:
             diags.warn(SourceLocation(doc.path, 1), "front matter", "no date; using today's",
                        "add 'date: YYYY-MM-DD' or run 'site-builder fix'")
-        return enrich(doc, body, changes, people, topics, today,
-                      config.topic_body_hits, config.topic_title_hits)
+        # options_key covers the registries, the topic thresholds and today: all enrich reads.
+        enriched_key = data_digest([doc.path, doc.meta, doc.meta_lines, doc.body_line, doc.body, options_key])
+        article: Article | None = cache.enriched.get(enriched_key)
+        if article is None:
+            article = cache.enriched.put(enriched_key, enrich(doc, body, changes, people, topics, today,
+                                                              config.topic_body_hits, config.topic_title_hits))
+        return article
     except SiteError as err:
         diags.error(err)
         return None
@@ -126,6 +131,12 @@ def options_digest(options: CleanOptions) -> str:
         [(p.find, p.replace, p.warn) for p in options.phrases], list(options.artifacts),
         options.names.pattern if options.names else "", sorted(options.proper_nouns),
     ])
+
+
+def registry_digest(people: Sequence[Person], topics: Sequence[Topic], config: SiteConfig, today: dt.date) -> str:
+    """A hash of everything besides the document that :func:`enrich` reads."""
+    return data_digest([[repr(p) for p in people], [repr(t) for t in topics],
+                        config.topic_body_hits, config.topic_title_hits, today.isoformat()])
 
 
 def check_site(site: Site, articles: Sequence[Article], today: dt.date, diags: Diagnostics) -> None:
