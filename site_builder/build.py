@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import load, urls
+from . import diskcache, load, urls
 from .cache import BuildCache, data_digest
 from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
@@ -55,7 +55,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     articles skip cleaning and unchanged pages skip rendering.
     """
     diags = Diagnostics()
-    cache = cache or BuildCache()
+    on_disk = cache is None  # the dev server passes its own; a command-line build reuses the last one's
+    cache = cache or diskcache.load(config.out_dir)
     # 1. load: every source file, with its front matter checked.
     style = _guard(diags, lambda: load_style(config.content_dir))
     people = load.load_people(config.content_dir, diags)
@@ -84,6 +85,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
         diags.error(err)
         raise BuildFailed(diags) from err
     cache.sweep()
+    if on_disk and write:
+        diskcache.save(config.out_dir, cache)
     return BuildResult(site, len(outputs), changes, diags)
 
 

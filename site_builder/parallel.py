@@ -9,8 +9,10 @@ and the cache entries it made, and the parent merges them in document order.
 The result, the diagnostics and the cache are therefore the same as those of
 the serial loop, only sooner.
 
-A warm cache (the dev server after its first build) stays serial: then almost
-every article is a cache hit and starting workers would cost more than it saves.
+Workers see the cache as it was when they were forked; for a hit they send back
+only its key.  A warm cache (the dev server after its first build, with at
+least 90% as many entries as articles) stays serial: then almost every article
+is a hit and starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class _Job:
 _JOB: _Job | None = None
 """The job the forked workers inherit; set only while a pool is running."""
 
-_Result = tuple["Article | None", list[Diagnostic], dict[str, Any], dict[str, Any], set[str], set[str]]
+_Result = tuple["Article | None", str | None, list[Diagnostic], dict[str, Any], dict[str, Any], set[str], set[str]]
 
 
 def workers() -> int:
@@ -76,7 +78,11 @@ def _one(index: int) -> _Result:
         del cache.cleaned.entries[key]
     for key in new_enriched:
         del cache.enriched.entries[key]
-    return article, diags.items, new_cleaned, new_enriched, cache.cleaned.used, cache.enriched.used
+    if article is not None and not new_enriched and len(cache.enriched.used) == 1:
+        # A cache hit: the parent holds the same entry, so send the key, not the article.
+        return None, next(iter(cache.enriched.used)), diags.items, new_cleaned, {}, cache.cleaned.used, \
+            cache.enriched.used
+    return article, None, diags.items, new_cleaned, new_enriched, cache.cleaned.used, cache.enriched.used
 
 
 def prepare_all(
@@ -94,7 +100,8 @@ def prepare_all(
 ) -> list[Article]:
     """``[prepare(doc, ...) for doc in docs]`` without the Nones, on ``processes`` cores."""
     processes = processes or workers()
-    serial = (processes < 2 or len(docs) < MIN_PARALLEL or bool(cache.enriched.entries)
+    warm = len(cache.enriched.entries) >= 0.9 * len(docs)
+    serial = (processes < 2 or len(docs) < MIN_PARALLEL or warm
               or "fork" not in multiprocessing.get_all_start_methods())
     if serial:
         return [a for d in docs
@@ -106,7 +113,7 @@ def prepare_all(
         context = multiprocessing.get_context("fork")
         chunk = max(1, len(docs) // (processes * 8))
         with context.Pool(processes) as pool:
-            for article, items, cleaned, enriched, used_cleaned, used_enriched in pool.imap(
+            for article, hit, items, cleaned, enriched, used_cleaned, used_enriched in pool.imap(
                     _one, range(len(docs)), chunksize=chunk):
                 for diag in items:
                     diags._add(diag)
@@ -117,6 +124,8 @@ def prepare_all(
                     memo.used |= used
                     memo.misses += len(new)
                     memo.hits += len(used) - len(new)
+                if hit is not None:
+                    article = cache.enriched.entries[hit]
                 if article is not None:
                     articles.append(article)
     finally:

@@ -6,11 +6,14 @@ the same bytes, diagnostics and changes as the plain ones.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from site_builder import parallel
+from site_builder import build as build_module
+from site_builder import diskcache, parallel
 from site_builder.build import BuildResult, build
 from site_builder.cache import BuildCache
 from site_builder.config import load_config
@@ -22,6 +25,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def _build(root: Path, out: str, cache: BuildCache | None = None) -> BuildResult:
+    """Build into ``root/out``; without ``cache``, the disk cache beside that folder is used."""
     config = load_config(root / "content", out_dir=root / out, templates_dir=root / "templates",
                          env={"SOURCE_DATE_EPOCH": "1765584000"})
     return build(config, cache=cache)
@@ -46,10 +50,10 @@ def _add_problem_articles(root: Path) -> None:
 def test_parallel_build_equals_serial(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _add_problem_articles(full_site)
     _serial(monkeypatch)
-    serial = _build(full_site, "serial")
+    serial = _build(full_site, "serial/public")
     _parallel(monkeypatch)
-    par = _build(full_site, "parallel")
-    assert tree(full_site / "serial") == tree(full_site / "parallel")
+    par = _build(full_site, "parallel/public")
+    assert tree(full_site / "serial/public") == tree(full_site / "parallel/public")
     assert serial.changes == par.changes and serial.changes
     assert serial.diagnostics.items == par.diagnostics.items and serial.diagnostics.warnings
     assert list(serial.site.articles) == list(par.site.articles)
@@ -83,5 +87,50 @@ def test_registry_change_invalidates_enriched_articles(full_site: Path) -> None:
     person.write_text(person.read_text().replace("aliases: [", "aliases: [Someone Else, ", 1))
     _build(full_site, "public", cache)
     assert cache.stats()["enriched"][0] == 0  # every article looked at the registry again
-    _build(full_site, "fresh")
-    assert tree(full_site / "public") == tree(full_site / "fresh")
+    _build(full_site, "fresh/public")
+    assert tree(full_site / "public") == tree(full_site / "fresh/public")
+
+
+def test_disk_cache_reuses_articles_and_gives_the_same_site(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _build(full_site, "public")
+    assert (full_site / diskcache.DIRNAME / diskcache.FILENAME).is_file()
+    before = tree(full_site / "public")
+    loaded = diskcache.load(full_site / "public")
+    assert len(loaded.enriched.entries) == 5 and len(loaded.cleaned.entries) == 5
+    calls: list[str] = []
+    real = build_module.clean_markdown
+    monkeypatch.setattr(build_module, "clean_markdown", lambda *a, **k: calls.append("clean") or real(*a, **k))
+    second = _build(full_site, "public")
+    assert calls == []  # nothing cleaned again
+    assert tree(full_site / "public") == before
+    assert first.changes == second.changes and first.diagnostics.items == second.diagnostics.items
+    article = sorted((full_site / "content/articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nteh end.\n")
+    _build(full_site, "public")
+    assert calls == ["clean"]  # only the edited article
+    _build(full_site, "fresh/public")  # beside another folder: its own, empty cache
+    assert tree(full_site / "public") == tree(full_site / "fresh/public")
+
+
+def test_disk_cache_of_other_code_is_ignored(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _build(full_site, "public")
+    monkeypatch.setattr(diskcache, "code_version", lambda: "another version")
+    assert not diskcache.load(full_site / "public").cleaned.entries
+    (full_site / diskcache.DIRNAME / diskcache.FILENAME).write_bytes(b"not a pickle")
+    assert not diskcache.load(full_site / "public").enriched.entries
+
+
+def test_parallel_path_really_forks(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _parallel(monkeypatch)
+    pids = full_site / "pids"
+    real = build_module.prepare
+
+    def prepare(*args: Any) -> Any:
+        with pids.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(build_module, "prepare", prepare)
+    _build(full_site, "public")
+    seen = set(pids.read_text().split())
+    assert len(pids.read_text().split()) == 5 and str(os.getpid()) not in seen  # done in the workers
