@@ -134,3 +134,17 @@ def test_parallel_path_really_forks(full_site: Path, monkeypatch: pytest.MonkeyP
     _build(full_site, "public")
     seen = set(pids.read_text().split())
     assert len(pids.read_text().split()) == 5 and str(os.getpid()) not in seen  # done in the workers
+
+
+def test_unchanged_pages_are_linked_not_rewritten(full_site: Path) -> None:
+    _build(full_site, "public")
+    public = full_site / "public"
+    before = {p: p.stat().st_ino for p in public.rglob("*.html")}
+    article = sorted((full_site / "content/articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    _build(full_site, "public")
+    after = {p: p.stat().st_ino for p in public.rglob("*.html")}
+    kept = [p for p in before if after.get(p) == before[p]]
+    assert 0 < len(kept) < len(before)  # most pages kept, the edited article's page rewritten
+    _build(full_site, "fresh/public")
+    assert tree(public) == tree(full_site / "fresh/public")
