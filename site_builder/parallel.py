@@ -17,6 +17,7 @@ is a hit and starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -24,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .cache import BuildCache
+from .cache import BuildCache, Memo
 from .clean.rules import CleanOptions
 from .config import SiteConfig
 from .errors import Diagnostic, Diagnostics
@@ -131,3 +132,51 @@ def prepare_all(
     finally:
         _JOB = None
     return articles
+
+
+_WARM: tuple[Sequence[Memo[Any]], Callable[[int], object]] | None = None
+"""The memos and the task the forked workers of :func:`warm_memos` inherit."""
+
+
+def _warm_one(index: int) -> list[dict[str, Any]]:
+    assert _WARM is not None, "worker started without a task"
+    memos, work = _WARM
+    before = [set(memo.entries) for memo in memos]
+    # Not swallowed: the serial pass redoes a failed item and reports its error there.
+    with contextlib.suppress(Exception):
+        work(index)
+    out = []
+    for memo, old in zip(memos, before, strict=True):
+        new = {k: v for k, v in memo.entries.items() if k not in old}
+        for key in new:
+            del memo.entries[key]
+        out.append(new)
+    return out
+
+
+def warm_memos(memos: Sequence[Memo[Any]], count: int, work: Callable[[int], object],
+               processes: int | None = None) -> None:
+    """Run ``work(i)`` for ``i in range(count)`` on every core, keeping the entries it puts in ``memos``.
+
+    ``work`` must only fill ``memos``: its return value is dropped.  The caller
+    then does the same work serially and finds every entry cached, so the
+    result is the serial one.  A no-op when a pool would not pay (few items,
+    one core, or the first memo already warm).
+    """
+    processes = processes or workers()
+    if (processes < 2 or count < MIN_PARALLEL or len(memos[0].entries) >= 0.9 * count
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return
+    global _WARM
+    _WARM = (memos, work)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for news in pool.imap(_warm_one, range(count), chunksize=max(1, count // (processes * 8))):
+                for memo, new in zip(memos, news, strict=True):
+                    for key, value in new.items():
+                        memo.put(key, value)
+                    # The serial pass will count these as hits; they were misses.
+                    memo.misses += len(new)
+                    memo.hits -= len(new)
+    finally:
+        _WARM = None

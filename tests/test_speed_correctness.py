@@ -148,3 +148,16 @@ def test_unchanged_pages_are_linked_not_rewritten(full_site: Path) -> None:
     assert 0 < len(kept) < len(before)  # most pages kept, the edited article's page rewritten
     _build(full_site, "fresh/public")
     assert tree(public) == tree(full_site / "fresh/public")
+
+
+def test_template_error_in_parallel_render_is_reported_like_serial(full_site: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    page = full_site / "templates/article.html"
+    page.write_text(page.read_text().replace("{{ article.title }}", "{{ article.no_such_field }}", 1))
+    failures = []
+    for mode in (_serial, _parallel):
+        mode(monkeypatch)
+        with pytest.raises(BuildFailed) as failed:
+            _build(full_site, "public")
+        failures.append([d.format() for d in failed.value.diagnostics.items])
+    assert failures[0] == failures[1] and any("no_such_field" in f for f in failures[0])
