@@ -132,8 +132,23 @@ def options_digest(options: CleanOptions) -> str:
     return data_digest([
         sorted(options.disabled), sorted(options.protected_words),
         [(p.find, p.replace, p.warn) for p in options.phrases], list(options.artifacts),
-        options.names.pattern if options.names else "", sorted(options.proper_nouns),
+        _names_key(options.names), sorted(options.proper_nouns),
     ])
+
+
+def _names_key(names: re.Pattern[str] | None) -> list[str]:
+    """The names in the registry pattern, sorted.
+
+    ``names_pattern`` lists names longest first and equal lengths in set order,
+    which varies between processes (hash seed); sorting them keeps the cache key
+    stable on disk.  "(?<!\\w)(?:A|B)(?!\\w)" gives ["A", "B"].
+    """
+    if names is None:
+        return []
+    text = names.pattern
+    start, end = text.find("(?:"), text.rfind(")(?!")
+    inner = text[start + 3:end] if 0 <= start < end else text
+    return sorted(inner.split("|"))
 
 
 def registry_digest(people: Sequence[Person], topics: Sequence[Topic], config: SiteConfig, today: dt.date) -> str:

@@ -7,6 +7,8 @@ the same bytes, diagnostics and changes as the plain ones.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +163,19 @@ def test_template_error_in_parallel_render_is_reported_like_serial(full_site: Pa
             _build(full_site, "public")
         failures.append([d.format() for d in failed.value.diagnostics.items])
     assert failures[0] == failures[1] and any("no_such_field" in f for f in failures[0])
+
+
+def test_cache_keys_do_not_depend_on_the_hash_seed(full_site: Path) -> None:
+    """The disk cache is read by another process: its keys must not vary with PYTHONHASHSEED."""
+    code = (
+        "import sys; from pathlib import Path; from site_builder import build as b, load; "
+        "from site_builder.errors import Diagnostics; from site_builder.style import load_style, with_corpus; "
+        "from site_builder.clean.gazetteer import corpus_proper_nouns; from site_builder.clean.rules import "
+        "CleanOptions; c = Path(sys.argv[1]); d = Diagnostics(); people = load.load_people(c, d); "
+        "docs = load.load_articles(c, d); o = with_corpus(load_style(c) or CleanOptions(), b._all_names(people), "
+        "corpus_proper_nouns(x.body for x in docs)); print(b.options_digest(o))"
+    )
+    keys = {subprocess.run([sys.executable, "-c", code, str(full_site / "content")], check=True, text=True,
+                           capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2", "3")}
+    assert len(keys) == 1
