@@ -10,9 +10,10 @@ The result, the diagnostics and the cache are therefore the same as those of
 the serial loop, only sooner.
 
 Workers see the cache as it was when they were forked; for a hit they send back
-only its key.  A warm cache (the dev server after its first build, with at
-least 90% as many entries as articles) stays serial: then almost every article
-is a hit and starting workers would cost more than it saves.
+only its key.  The first few items are done serially as a probe: if they were
+cache hits (the dev server after its first build, or an unchanged site with
+the disk cache), the rest stay serial too, since starting workers would cost
+more than it saves.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from .model import Article, Person, SourceDocument, Topic
 
 MIN_PARALLEL = 64
 """Below this many articles a pool costs more than it saves."""
+PROBE = 16
+"""Items done serially first: if nearly all were cache hits, the rest stay serial too."""
 
 Prepare = Callable[..., "Article | None"]
 
@@ -101,21 +104,24 @@ def prepare_all(
 ) -> list[Article]:
     """``[prepare(doc, ...) for doc in docs]`` without the Nones, on ``processes`` cores."""
     processes = processes or workers()
-    warm = len(cache.enriched.entries) >= 0.9 * len(docs)
-    serial = (processes < 2 or len(docs) < MIN_PARALLEL or warm
+    serial = (processes < 2 or len(docs) < MIN_PARALLEL
               or "fork" not in multiprocessing.get_all_start_methods())
-    if serial:
-        return [a for d in docs
+    # Probe: the first few articles serially; if they were cache hits, so will the rest be.
+    probe = len(docs) if serial else PROBE
+    hits = cache.enriched.hits
+    articles = [a for d in docs[:probe]
                 if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
+    if probe >= len(docs) or cache.enriched.hits - hits >= 0.9 * probe:
+        return articles + [a for d in docs[probe:]
+                           if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
     global _JOB
     _JOB = _Job(prepare, docs, options, options_key, people, topics, config, today, cache)
-    articles: list[Article] = []
     try:
         context = multiprocessing.get_context("fork")
         chunk = max(1, len(docs) // (processes * 8))
         with context.Pool(processes) as pool:
             for article, hit, items, cleaned, enriched, used_cleaned, used_enriched in pool.imap(
-                    _one, range(len(docs)), chunksize=chunk):
+                    _one, range(probe, len(docs)), chunksize=chunk):
                 for diag in items:
                     diags._add(diag)
                 for memo, new, used in ((cache.cleaned, cleaned, used_cleaned),
@@ -161,17 +167,26 @@ def warm_memos(memos: Sequence[Memo[Any]], count: int, work: Callable[[int], obj
     ``work`` must only fill ``memos``: its return value is dropped.  The caller
     then does the same work serially and finds every entry cached, so the
     result is the serial one.  A no-op when a pool would not pay (few items,
-    one core, or the first memo already warm).
+    one core, or the first :data:`PROBE` items were hits in the first memo).
     """
     processes = processes or workers()
-    if (processes < 2 or count < MIN_PARALLEL or len(memos[0].entries) >= 0.9 * count
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if processes < 2 or count < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    probe = min(PROBE, count)
+    before = [(memo.hits, memo.misses) for memo in memos]
+    for index in range(probe):
+        work(index)
+    first_hits = memos[0].hits - before[0][0]
+    for memo, (hits, misses) in zip(memos, before, strict=True):
+        # The serial pass will count each probed item again, as a hit.
+        memo.hits -= (memo.hits - hits) + (memo.misses - misses)
+    if probe >= count or first_hits >= 0.9 * probe:
         return
     global _WARM
     _WARM = (memos, work)
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for news in pool.imap(_warm_one, range(count), chunksize=max(1, count // (processes * 8))):
+            for news in pool.imap(_warm_one, range(probe, count), chunksize=max(1, count // (processes * 8))):
                 for memo, new in zip(memos, news, strict=True):
                     for key, value in new.items():
                         memo.put(key, value)
