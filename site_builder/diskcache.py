@@ -7,8 +7,9 @@ directory) means an unchanged article is neither cleaned nor enriched nor
 converted to HTML again.
 
 Entries are keyed by content hashes of their inputs (see :mod:`cache`), and
-the whole file is tagged with a hash of this package's source code, so a
-cache written by another version of site-builder is ignored, never trusted.
+the whole file is tagged with a hash of this package's source code, the
+Python version and the versions of the libraries that shape cached values,
+so a cache written by other code is ignored, never trusted.
 The file is a pickle: it is as trusted as the virtualenv beside it, and it is
 written atomically (a temporary file renamed into place).
 """
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +32,20 @@ MEMOS = ("cleaned", "enriched", "html")
 """Memos worth keeping on disk; rendered pages are cheaper to redo than to store."""
 
 
+DEPENDENCIES = ("markdown-it-py", "mdit-py-plugins", "python-slugify", "nh3", "codespell")
+"""Libraries whose upgrade can change a cached value (HTML, slugs, spelling fixes)."""
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Hash of every source file of this package: new code, new cache."""
+    """Hash of every source file of this package and of the dependencies' versions."""
     root = Path(__file__).resolve().parent
-    parts: list[str | bytes] = []
+    parts: list[str | bytes] = [sys.version]
+    for name in DEPENDENCIES:
+        try:
+            parts.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
     for path in sorted(root.rglob("*.py")):
         parts.extend((str(path.relative_to(root)), path.read_bytes()))
     return digest(*parts)
