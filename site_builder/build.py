@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from . import load, urls
+from . import diskcache, load, urls
 from .cache import BuildCache, data_digest
 from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
@@ -24,6 +24,7 @@ from .enrich import enrich
 from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation
 from .index import build_site
 from .model import Article, Change, Person, Site, SourceDocument, Topic
+from .parallel import prepare_all
 from .render import render_site
 from .search import index_site
 from .style import load_style, with_corpus
@@ -56,7 +57,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     articles skip cleaning and unchanged pages skip rendering.
     """
     diags = Diagnostics()
-    cache = cache or BuildCache()
+    on_disk = cache is None  # the dev server passes its own; a command-line build reuses the last one's
+    cache = cache or diskcache.load(config.out_dir)
     # 1. load: every source file, with its front matter checked.
     style = _guard(diags, lambda: load_style(config.content_dir))
     people = load.load_people(config.content_dir, diags)
@@ -68,9 +70,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     # The same name protection, compiled as a trie: fast with hundreds of people.
     options = replace(options, names=names_regex(_all_names(people)))
     today = today_for(config)
-    options_key = options_digest(options)
-    articles = [a for d in docs
-                if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
+    options_key = data_digest([options_digest(options), registry_digest(people, topics, config, today)])
+    articles = prepare_all(prepare, docs, options, options_key, people, topics, config, today, diags, cache)
     # 4. index: the site with every cross-reference.
     site = build_site(articles, people, topics, config, today, diags)
     if diags.failed:
@@ -88,6 +89,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
         diags.error(err)
         raise BuildFailed(diags) from err
     cache.sweep()
+    if on_disk and write:
+        diskcache.save(config.out_dir, cache)
     return BuildResult(site, len(outputs), changes, diags)
 
 
@@ -116,8 +119,13 @@ def prepare(
         if "date" not in doc.meta:
             diags.warn(SourceLocation(doc.path, 1), "front matter", "no date; using today's",
                        "add 'date: YYYY-MM-DD' or run 'site-builder fix'")
-        return enrich(doc, body, changes, people, topics, today,
-                      config.topic_body_hits, config.topic_title_hits)
+        # options_key covers the registries, the topic thresholds and today: all enrich reads.
+        enriched_key = data_digest([doc.path, doc.meta, doc.meta_lines, doc.body_line, doc.body, options_key])
+        article: Article | None = cache.enriched.get(enriched_key)
+        if article is None:
+            article = cache.enriched.put(enriched_key, enrich(doc, body, changes, people, topics, today,
+                                                              config.topic_body_hits, config.topic_title_hits))
+        return article
     except SiteError as err:
         diags.error(err)
         return None
@@ -128,8 +136,29 @@ def options_digest(options: CleanOptions) -> str:
     return data_digest([
         sorted(options.disabled), sorted(options.protected_words),
         [(p.find, p.replace, p.warn) for p in options.phrases], list(options.artifacts),
-        options.names.pattern if options.names else "", sorted(options.proper_nouns),
+        _names_key(options.names), sorted(options.proper_nouns),
     ])
+
+
+def _names_key(names: re.Pattern[str] | None) -> list[str]:
+    """The names in the registry pattern, sorted.
+
+    ``names_pattern`` lists names longest first and equal lengths in set order,
+    which varies between processes (hash seed); sorting them keeps the cache key
+    stable on disk.  "(?<!\\w)(?:A|B)(?!\\w)" gives ["A", "B"].
+    """
+    if names is None:
+        return []
+    text = names.pattern
+    start, end = text.find("(?:"), text.rfind(")(?!")
+    inner = text[start + 3:end] if 0 <= start < end else text
+    return sorted(inner.split("|"))
+
+
+def registry_digest(people: Sequence[Person], topics: Sequence[Topic], config: SiteConfig, today: dt.date) -> str:
+    """A hash of everything besides the document that :func:`enrich` reads."""
+    return data_digest([[repr(p) for p in people], [repr(t) for t in topics],
+                        config.topic_body_hits, config.topic_title_hits, today.isoformat()])
 
 
 def check_site(site: Site, articles: Sequence[Article], today: dt.date, diags: Diagnostics) -> None:

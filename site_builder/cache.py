@@ -79,6 +79,8 @@ class BuildCache:
 
     cleaned: Memo[Any] = field(default_factory=Memo)
     """(body, cleaner options) -> (cleaned body, changes)."""
+    enriched: Memo[Any] = field(default_factory=Memo)
+    """(source document, cleaned body, registries, date) -> Article."""
     html: Memo[str] = field(default_factory=Memo)
     """(markdown, render settings) -> HTML."""
     pages: Memo[bytes] = field(default_factory=Memo)
@@ -90,8 +92,9 @@ class BuildCache:
     def sweep(self) -> None:
         """End of a build: remember the statistics, forget unused entries."""
         self.last = {name: (memo.hits, memo.misses)
-                     for name, memo in (("cleaned", self.cleaned), ("html", self.html), ("pages", self.pages))}
-        for memo in (self.cleaned, self.html, self.pages):
+                     for name, memo in (("cleaned", self.cleaned), ("enriched", self.enriched),
+                                        ("html", self.html), ("pages", self.pages))}
+        for memo in (self.cleaned, self.enriched, self.html, self.pages):
             memo.sweep()
 
     def stats(self) -> dict[str, tuple[int, int]]:

@@ -30,6 +30,7 @@ from .index import Page, paginate
 from .linking import person_links
 from .markdown import render_markdown
 from .model import Article, Change, Person, Site, Topic
+from .parallel import warm_memos
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -380,4 +381,7 @@ def render_site(
     env = make_environment(config.templates_dir)
     renderer = Renderer(site, config, env, cache or BuildCache(), tree_digest(config.templates_dir),
                         changes, warnings)
+    slugs = list(site.articles)
+    # Article pages are most of rendering: render them on every core first, into the same caches.
+    warm_memos((renderer.cache.html, renderer.cache.pages), len(slugs), lambda i: renderer.article_page(slugs[i]))
     return list(renderer.render_all())

@@ -69,10 +69,15 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | N
         staging.mkdir()
         if assets is not None and assets.is_dir():
             shutil.copytree(assets, staging / "assets", dirs_exist_ok=True)
+        previous = out_dir if (out_dir / MARKER).is_file() else None
+        made: set[Path] = set()
         for path, data in outputs:
             target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if previous is None or not _link_unchanged(previous / path, target, data):
+                target.write_bytes(data)
         if finish is not None:
             finish(staging)
         (staging / MARKER).write_bytes(b"")
@@ -92,3 +97,18 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | N
         raise
     shutil.rmtree(old, ignore_errors=True)
     return len(outputs)
+
+
+def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
+    """Hard-link ``old`` (from the previous build) as ``target`` if it holds exactly ``data``.
+
+    An unchanged page is then not written again: it keeps its inode and
+    modification time, which deploy tools and browsers' caches can rely on.
+    """
+    try:
+        if old.is_symlink() or old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, target)
+    except OSError:
+        return False
+    return True

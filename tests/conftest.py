@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sitetools import ROOT
+
+# Builds keep a disk cache in the user's cache directory: give the test run
+# its own, so tests never read or litter the developer's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="site-builder-test-cache-")
 
 from site_builder.build import BuildResult, build
 from site_builder.config import load_config

@@ -80,7 +80,7 @@ def test_failure_while_writing_keeps_the_previous_site(tmp_path: Path, monkeypat
 
     def flaky(self: Path, data: bytes) -> int:  # type: ignore[override]
         calls["n"] += 1
-        if calls["n"] == 5:
+        if calls["n"] == 1:  # unchanged pages are hard-linked, so few writes happen
             raise OSError(28, "No space left on device")
         return real(self, data)
 

@@ -1,0 +1,101 @@
+"""The build cache on disk, so that one ``site-builder build`` helps the next.
+
+The dev server keeps its :class:`BuildCache` in memory; a command-line build
+starts from nothing.  Saving the cleaned and enriched articles and the
+Markdown HTML between builds means an unchanged article is neither cleaned
+nor enriched nor converted to HTML again.
+
+The cache lives in the user's cache directory (``$XDG_CACHE_HOME`` or
+``~/.cache``, under ``site-builder/<hash of the output path>``), never in
+the project: a pull request could otherwise commit a crafted pickle that
+the deploy-preview build would load, and loading a pickle runs code.  A
+file not owned by the current user is ignored.
+
+Entries are keyed by content hashes of their inputs (see :mod:`cache`), and
+the whole file is tagged with a hash of this package's source code, the
+Python version and the versions of the libraries that shape cached values,
+so a cache written by other code is ignored, never trusted.
+It is written atomically (a temporary file renamed into place); a value that
+cannot be saved only means the next build does the work again.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .cache import BuildCache, Memo, digest
+
+FILENAME = "memo.pickle"
+MEMOS = ("cleaned", "enriched", "html")
+"""Memos worth keeping on disk; rendered pages are cheaper to redo than to store."""
+
+
+DEPENDENCIES = ("markdown-it-py", "mdit-py-plugins", "python-slugify", "nh3", "codespell")
+"""Libraries whose upgrade can change a cached value (HTML, slugs, spelling fixes)."""
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of every source file of this package and of the dependencies' versions."""
+    root = Path(__file__).resolve().parent
+    parts: list[str | bytes] = [sys.version]
+    for name in DEPENDENCIES:
+        try:
+            parts.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    for path in sorted(root.rglob("*.py")):
+        parts.extend((str(path.relative_to(root)), path.read_bytes()))
+    return digest(*parts)
+
+
+def cache_dir(out_dir: Path) -> Path:
+    """Per output directory, outside every project tree a contributor controls."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "site-builder" / digest(str(out_dir.resolve()))
+
+
+def load(out_dir: Path) -> BuildCache:
+    """The cache saved by the last build into ``out_dir``, or an empty one."""
+    cache = BuildCache()
+    path = cache_dir(out_dir) / FILENAME
+    try:
+        if path.stat().st_uid != os.getuid():
+            return cache  # someone else's file: never unpickle it
+        with path.open("rb") as f:
+            data: dict[str, Any] = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return cache
+    if not isinstance(data, dict) or data.get("version") != code_version():
+        return cache
+    for name in MEMOS:
+        entries = data.get(name)
+        if isinstance(entries, dict):
+            memo: Memo[Any] = getattr(cache, name)
+            memo.entries = entries
+    return cache
+
+
+def save(out_dir: Path, cache: BuildCache) -> None:
+    """Write the entries the last build used (call after :meth:`BuildCache.sweep`)."""
+    folder = cache_dir(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return
+    data = {"version": code_version(), **{name: getattr(cache, name).entries for name in MEMOS}}
+    tmp = folder / f".{FILENAME}.{os.getpid()}"
+    try:
+        with tmp.open("wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / FILENAME)
+    except (pickle.PicklingError, AttributeError, TypeError, OSError):
+        pass  # an optimisation only: the next build does the work again
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,197 @@
+"""Clean and enrich articles on every core, in a deterministic order.
+
+Cleaning and enriching one article is pure CPU work on plain data and
+independent of every other article, so a full build hands them to a pool of
+forked worker processes.  The workers inherit the build's inputs (documents,
+options, registries, the cache as it was) through ``fork`` instead of pickling
+them; each returns its :class:`Article` (or None), the diagnostics it raised
+and the cache entries it made, and the parent merges them in document order.
+The result, the diagnostics and the cache are therefore the same as those of
+the serial loop, only sooner.
+
+Workers see the cache as it was when they were forked; for a hit they send back
+only its key.  The first few items are done serially as a probe: if they were
+cache hits (the dev server after its first build, or an unchanged site with
+the disk cache), the rest stay serial too, since starting workers would cost
+more than it saves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .cache import BuildCache, Memo
+from .clean.rules import CleanOptions
+from .config import SiteConfig
+from .errors import Diagnostic, Diagnostics
+from .model import Article, Person, SourceDocument, Topic
+
+MIN_PARALLEL = 64
+"""Below this many articles a pool costs more than it saves."""
+PROBE = 16
+"""Items done serially first: if nearly all were cache hits, the rest stay serial too."""
+
+Prepare = Callable[..., "Article | None"]
+
+
+@dataclass(frozen=True)
+class _Job:
+    prepare: Prepare
+    docs: Sequence[SourceDocument]
+    options: CleanOptions
+    options_key: str
+    people: Sequence[Person]
+    topics: Sequence[Topic]
+    config: SiteConfig
+    today: dt.date
+    cache: BuildCache
+
+
+_JOB: _Job | None = None
+"""The job the forked workers inherit; set only while a pool is running."""
+
+_Result = tuple["Article | None", str | None, list[Diagnostic], dict[str, Any], dict[str, Any], set[str], set[str]]
+
+
+def workers() -> int:
+    """How many processes to use: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _one(index: int) -> _Result:
+    job = _JOB
+    assert job is not None, "worker started without a job"
+    diags = Diagnostics()
+    cache = job.cache
+    before_cleaned, before_enriched = set(cache.cleaned.entries), set(cache.enriched.entries)
+    cache.cleaned.used, cache.enriched.used = set(), set()
+    article = job.prepare(job.docs[index], job.options, job.options_key, job.people, job.topics,
+                          job.config, job.today, diags, cache)
+    new_cleaned = {k: v for k, v in cache.cleaned.entries.items() if k not in before_cleaned}
+    new_enriched = {k: v for k, v in cache.enriched.entries.items() if k not in before_enriched}
+    for key in new_cleaned:
+        del cache.cleaned.entries[key]
+    for key in new_enriched:
+        del cache.enriched.entries[key]
+    if article is not None and not new_enriched and len(cache.enriched.used) == 1:
+        # A cache hit: the parent holds the same entry, so send the key, not the article.
+        return None, next(iter(cache.enriched.used)), diags.items, new_cleaned, {}, cache.cleaned.used, \
+            cache.enriched.used
+    return article, None, diags.items, new_cleaned, new_enriched, cache.cleaned.used, cache.enriched.used
+
+
+def prepare_all(
+    prepare: Prepare,
+    docs: Sequence[SourceDocument],
+    options: CleanOptions,
+    options_key: str,
+    people: Sequence[Person],
+    topics: Sequence[Topic],
+    config: SiteConfig,
+    today: dt.date,
+    diags: Diagnostics,
+    cache: BuildCache,
+    processes: int | None = None,
+) -> list[Article]:
+    """``[prepare(doc, ...) for doc in docs]`` without the Nones, on ``processes`` cores."""
+    processes = processes or workers()
+    serial = (processes < 2 or len(docs) < MIN_PARALLEL
+              or "fork" not in multiprocessing.get_all_start_methods())
+    # Probe: the first few articles serially; if they were cache hits, so will the rest be.
+    probe = len(docs) if serial else PROBE
+    hits = cache.enriched.hits
+    articles = [a for d in docs[:probe]
+                if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
+    if probe >= len(docs) or cache.enriched.hits - hits >= 0.9 * probe:
+        return articles + [a for d in docs[probe:]
+                           if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
+    global _JOB
+    _JOB = _Job(prepare, docs, options, options_key, people, topics, config, today, cache)
+    try:
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, len(docs) // (processes * 8))
+        with context.Pool(processes) as pool:
+            for article, hit, items, cleaned, enriched, used_cleaned, used_enriched in pool.imap(
+                    _one, range(probe, len(docs)), chunksize=chunk):
+                for diag in items:
+                    diags._add(diag)
+                for memo, new, used in ((cache.cleaned, cleaned, used_cleaned),
+                                        (cache.enriched, enriched, used_enriched)):
+                    for key, value in new.items():
+                        memo.put(key, value)
+                    memo.used |= used
+                    memo.misses += len(new)
+                    memo.hits += len(used) - len(new)
+                if hit is not None:
+                    article = cache.enriched.entries[hit]
+                if article is not None:
+                    articles.append(article)
+    finally:
+        _JOB = None
+    return articles
+
+
+_WARM: tuple[Sequence[Memo[Any]], Callable[[int], object]] | None = None
+"""The memos and the task the forked workers of :func:`warm_memos` inherit."""
+
+
+def _warm_one(index: int) -> list[dict[str, Any]]:
+    assert _WARM is not None, "worker started without a task"
+    memos, work = _WARM
+    before = [set(memo.entries) for memo in memos]
+    # Not swallowed: the serial pass redoes a failed item and reports its error there.
+    with contextlib.suppress(Exception):
+        work(index)
+    out = []
+    for memo, old in zip(memos, before, strict=True):
+        new = {k: v for k, v in memo.entries.items() if k not in old}
+        for key in new:
+            del memo.entries[key]
+        out.append(new)
+    return out
+
+
+def warm_memos(memos: Sequence[Memo[Any]], count: int, work: Callable[[int], object],
+               processes: int | None = None) -> None:
+    """Run ``work(i)`` for ``i in range(count)`` on every core, keeping the entries it puts in ``memos``.
+
+    ``work`` must only fill ``memos``: its return value is dropped.  The caller
+    then does the same work serially and finds every entry cached, so the
+    result is the serial one.  A no-op when a pool would not pay (few items,
+    one core, or the first :data:`PROBE` items were hits in the first memo).
+    """
+    processes = processes or workers()
+    if processes < 2 or count < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    probe = min(PROBE, count)
+    before = [(memo.hits, memo.misses) for memo in memos]
+    for index in range(probe):
+        work(index)
+    first_hits = memos[0].hits - before[0][0]
+    for memo, (hits, misses) in zip(memos, before, strict=True):
+        # The serial pass will count each probed item again, as a hit.
+        memo.hits -= (memo.hits - hits) + (memo.misses - misses)
+    if probe >= count or first_hits >= 0.9 * probe:
+        return
+    global _WARM
+    _WARM = (memos, work)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for news in pool.imap(_warm_one, range(probe, count), chunksize=max(1, count // (processes * 8))):
+                for memo, new in zip(memos, news, strict=True):
+                    for key, value in new.items():
+                        memo.put(key, value)
+                    # The serial pass will count these as hits; they were misses.
+                    memo.misses += len(new)
+                    memo.hits -= len(new)
+    finally:
+        _WARM = None

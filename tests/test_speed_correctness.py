@@ -1,0 +1,197 @@
+"""The speed-ups change nothing: parallel equals serial, cache hits equal fresh work.
+
+No timing here (that is bench/build_bench.py); only that the fast paths give
+the same bytes, diagnostics and changes as the plain ones.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from site_builder import build as build_module
+from site_builder import diskcache, parallel
+from site_builder.build import BuildResult, build
+from site_builder.cache import BuildCache
+from site_builder.config import load_config
+from site_builder.errors import BuildFailed
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _build(root: Path, out: str, cache: BuildCache | None = None) -> BuildResult:
+    """Build into ``root/out``; without ``cache``, the disk cache beside that folder is used."""
+    config = load_config(root / "content", out_dir=root / out, templates_dir=root / "templates",
+                         env={"SOURCE_DATE_EPOCH": "1765584000"})
+    return build(config, cache=cache)
+
+
+def _serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+
+
+def _parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(parallel, "PROBE", 1)
+
+
+def _add_problem_articles(root: Path) -> None:
+    """One article without a date (a warning) and one changed by the cleaner."""
+    articles = root / "content" / "articles"
+    (articles / "undated.md").write_text("---\ntitle: Undated\nsummary: S.\n---\nText without a date.\n")
+    (articles / "messy.md").write_text("---\ntitle: Messy\ndate: 2025-01-02\n---\nteh court,said no .\n")
+
+
+def test_parallel_build_equals_serial(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _add_problem_articles(full_site)
+    _serial(monkeypatch)
+    serial = _build(full_site, "serial/public")
+    _parallel(monkeypatch)
+    par = _build(full_site, "parallel/public")
+    assert tree(full_site / "serial/public") == tree(full_site / "parallel/public")
+    assert serial.changes == par.changes and serial.changes
+    assert serial.diagnostics.items == par.diagnostics.items and serial.diagnostics.warnings
+    assert list(serial.site.articles) == list(par.site.articles)
+
+
+def test_parallel_build_reports_the_same_errors(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (full_site / "content/articles/bad.md").write_text("---\ntitle: Bad\npeople: [nobody-known]\n---\nText.\n")
+    failures = []
+    for mode in (_serial, _parallel):
+        mode(monkeypatch)
+        with pytest.raises(BuildFailed) as failed:
+            _build(full_site, "public")
+        failures.append([d.format() for d in failed.value.diagnostics.items])
+    assert failures[0] == failures[1] and any("nobody-known" in f for f in failures[0])
+
+
+def test_parallel_build_fills_the_cache(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _parallel(monkeypatch)
+    cache = BuildCache()
+    _build(full_site, "first", cache)
+    assert cache.stats()["cleaned"] == (0, 5) and cache.stats()["enriched"] == (0, 5)
+    _build(full_site, "second", cache)  # a warm cache: every article is a hit
+    assert cache.stats()["cleaned"] == (5, 0) and cache.stats()["enriched"] == (5, 0)
+    assert tree(full_site / "first") == tree(full_site / "second")
+
+
+def test_registry_change_invalidates_enriched_articles(full_site: Path) -> None:
+    cache = BuildCache()
+    _build(full_site, "public", cache)
+    person = sorted((full_site / "content/people").glob("*.md"))[0]
+    person.write_text(person.read_text().replace("aliases: [", "aliases: [Someone Else, ", 1))
+    _build(full_site, "public", cache)
+    assert cache.stats()["enriched"][0] == 0  # every article looked at the registry again
+    _build(full_site, "fresh/public")
+    assert tree(full_site / "public") == tree(full_site / "fresh/public")
+
+
+def test_disk_cache_reuses_articles_and_gives_the_same_site(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _build(full_site, "public")
+    cache_file = diskcache.cache_dir(full_site / "public") / diskcache.FILENAME
+    assert cache_file.is_file()
+    assert full_site not in cache_file.parents  # never inside the project a contributor controls
+    before = tree(full_site / "public")
+    loaded = diskcache.load(full_site / "public")
+    assert len(loaded.enriched.entries) == 5 and len(loaded.cleaned.entries) == 5
+    calls: list[str] = []
+    real = build_module.clean_markdown
+    monkeypatch.setattr(build_module, "clean_markdown", lambda *a, **k: calls.append("clean") or real(*a, **k))
+    second = _build(full_site, "public")
+    assert calls == []  # nothing cleaned again
+    assert tree(full_site / "public") == before
+    assert first.changes == second.changes and first.diagnostics.items == second.diagnostics.items
+    article = sorted((full_site / "content/articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nteh end.\n")
+    _build(full_site, "public")
+    assert calls == ["clean"]  # only the edited article
+    _build(full_site, "fresh/public")  # beside another folder: its own, empty cache
+    assert tree(full_site / "public") == tree(full_site / "fresh/public")
+
+
+def test_disk_cache_of_other_code_is_ignored(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _build(full_site, "public")
+    monkeypatch.setattr(diskcache, "code_version", lambda: "another version")
+    assert not diskcache.load(full_site / "public").cleaned.entries
+    (diskcache.cache_dir(full_site / "public") / diskcache.FILENAME).write_bytes(b"not a pickle")
+    assert not diskcache.load(full_site / "public").enriched.entries
+
+
+def test_parallel_path_really_forks(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _parallel(monkeypatch)
+    pids = full_site / "pids"
+    real = build_module.prepare
+
+    def prepare(*args: Any) -> Any:
+        with pids.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(build_module, "prepare", prepare)
+    _build(full_site, "public")
+    seen = set(pids.read_text().split())
+    # One article probed here (a cold cache), the other four in the workers.
+    assert len(pids.read_text().split()) == 5 and len(seen - {str(os.getpid())}) >= 1
+
+
+def test_unchanged_pages_are_linked_not_rewritten(full_site: Path) -> None:
+    _build(full_site, "public")
+    public = full_site / "public"
+    before = {p: p.stat().st_ino for p in public.rglob("*.html")}
+    article = sorted((full_site / "content/articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    _build(full_site, "public")
+    after = {p: p.stat().st_ino for p in public.rglob("*.html")}
+    kept = [p for p in before if after.get(p) == before[p]]
+    assert 0 < len(kept) < len(before)  # most pages kept, the edited article's page rewritten
+    _build(full_site, "fresh/public")
+    assert tree(public) == tree(full_site / "fresh/public")
+
+
+def test_template_error_in_parallel_render_is_reported_like_serial(full_site: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    page = full_site / "templates/article.html"
+    page.write_text(page.read_text().replace("{{ article.title }}", "{{ article.no_such_field }}", 1))
+    failures = []
+    for mode in (_serial, _parallel):
+        mode(monkeypatch)
+        with pytest.raises(BuildFailed) as failed:
+            _build(full_site, "public")
+        failures.append([d.format() for d in failed.value.diagnostics.items])
+    assert failures[0] == failures[1] and any("no_such_field" in f for f in failures[0])
+
+
+def test_cache_keys_do_not_depend_on_the_hash_seed(full_site: Path) -> None:
+    """The disk cache is read by another process: its keys must not vary with PYTHONHASHSEED."""
+    code = (
+        "import sys; from pathlib import Path; from site_builder import build as b, load; "
+        "from site_builder.errors import Diagnostics; from site_builder.style import load_style, with_corpus; "
+        "from site_builder.clean.gazetteer import corpus_proper_nouns; from site_builder.clean.rules import "
+        "CleanOptions; c = Path(sys.argv[1]); d = Diagnostics(); people = load.load_people(c, d); "
+        "docs = load.load_articles(c, d); o = with_corpus(load_style(c) or CleanOptions(), b._all_names(people), "
+        "corpus_proper_nouns(x.body for x in docs)); print(b.options_digest(o))"
+    )
+    keys = {subprocess.run([sys.executable, "-c", code, str(full_site / "content")], check=True, text=True,
+                           capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2", "3")}
+    assert len(keys) == 1
+
+
+def test_cache_statistics_are_the_same_in_parallel(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stats = []
+    for mode in (_serial, _parallel):
+        mode(monkeypatch)
+        cache = BuildCache()
+        _build(full_site, "public", cache)
+        cold = cache.stats()
+        _build(full_site, "public", cache)
+        stats.append((cold, cache.stats()))
+    assert stats[0] == stats[1]
