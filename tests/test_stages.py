@@ -202,3 +202,29 @@ def test_write_refuses_escaping_and_duplicate_paths(tmp_path: Path) -> None:
         with pytest.raises(SiteError):
             write_site(outputs, out, None)
     assert (out / "index.html").read_bytes() == b"keep"
+
+
+@pytest.mark.parametrize("depth", range(1, 26))
+@pytest.mark.parametrize("style", ["quote", "list", "ordered", "inline-list"])
+def test_nesting_prefilter_agrees_with_the_full_parse(depth: int, style: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder import markdown
+
+    if style == "quote":
+        text = ">" * depth + " deep\n"
+    elif style == "list":
+        text = "".join("  " * i + "- item\n" for i in range(depth))
+    elif style == "ordered":
+        text = "".join("   " * i + "1. item\n" for i in range(depth))
+    else:
+        text = "- " * depth + "deep\n"
+
+    def verdict() -> bool:
+        try:
+            markdown.check_nesting(text, "x.md")
+        except SiteError:
+            return False
+        return True
+
+    fast = verdict()
+    monkeypatch.setattr(markdown, "MIN_DEEP_PREFIX", 0)
+    assert fast == verdict()
