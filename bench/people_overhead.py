@@ -12,6 +12,7 @@ with the P people, and prints the ratio.  The issue asks for under 10% with
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import sys
@@ -82,6 +83,10 @@ def generate(root: Path, articles: int, people: int, seed: int = 7) -> None:
 
 
 def timed_build(root: Path) -> tuple[float, int]:
+    # A full build from a clean state every time: no output, no disk cache.
+    shutil.rmtree(root / "public", ignore_errors=True)
+    shutil.rmtree(root / ".xdg-cache", ignore_errors=True)
+    os.environ["XDG_CACHE_HOME"] = str(root / ".xdg-cache")
     config = load_config(root / "content", out_dir=root / "public", templates_dir=root / "templates",
                          env={"SOURCE_DATE_EPOCH": "1760000000"})
     start = time.perf_counter()
