@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from . import diskcache, load, urls
 from .cache import BuildCache, data_digest
@@ -29,6 +30,8 @@ from .render import render_site
 from .search import index_site
 from .style import load_style, with_corpus
 from .write import check_out_dir, check_paths, write_site
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,8 @@ def _all_names(people: Sequence[Person]) -> list[str]:
     return [name for p in people for name in p.names]
 
 
-def _guard(diags: Diagnostics, step):  # type: ignore[no-untyped-def]
+def _guard(diags: Diagnostics, step: Callable[[], T]) -> T | None:
+    """``step()``, or None with its error recorded: later stages still run and report."""
     try:
         return step()
     except SiteError as err:

@@ -131,7 +131,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             raise UsageError(f"no such file: {args.file}")
         shown = display_path(path)
         text = load.read_text(path, shown)
-    options = load_style(args.content) if (args.content / "style.yaml").is_file() else load_style(Path("/nonexistent"))
+    options = load_style(args.content)  # the defaults when there is no style.yaml
     diags = Diagnostics()
     people = load.load_people(args.content, diags) if args.content.is_dir() else []
     options = with_corpus(options, [n for p in people for n in p.names], frozenset())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter, load
@@ -124,4 +124,4 @@ def person_stub(name: str, slug: str) -> str:
         "Check the spelling, add aliases, role and status, then remove `review: true`.\n")
 
 
-__all__ = ["ImportResult", "import_seed", "person_stub", "replace", "write_new"]
+__all__ = ["ImportResult", "import_seed", "person_stub", "write_new"]

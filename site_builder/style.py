@@ -12,6 +12,7 @@ artifacts: ["Listen to this article"]   # page chrome lines to drop
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,6 @@ def load_style(content_dir: Path) -> CleanOptions:
 
 def with_corpus(options: CleanOptions, names: Iterable[str], proper_nouns: frozenset[str]) -> CleanOptions:
     """Add the registry's names and the corpus's proper nouns to ``options``."""
-    from dataclasses import replace
-
     return replace(options, names=names_pattern(names),
                    proper_nouns=options.proper_nouns | proper_nouns)
 
