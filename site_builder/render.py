@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
@@ -165,19 +165,31 @@ class Renderer:
 
     # -- pages -------------------------------------------------------------
 
-    def render_all(self) -> Iterator[Output]:
-        yield from self.index_pages()
-        for slug in self.site.articles:
-            yield self.article_page(slug)
-        yield from self.people_pages()
-        yield from self.topic_pages()
-        yield from self.feeds()
-        yield self._render("sitemap.xml", urls.SITEMAP, entries=self.sitemap_entries())
-        yield self._render("robots.txt", urls.ROBOTS, sitemap=self.absolute(urls.SITEMAP))
-        yield self._render("404.html", urls.NOT_FOUND, title="Page not found")
-        yield self._render("search.html", urls.SEARCH, title="Search")
-        if self.config.is_preview:
-            yield self.report_page()
+    def jobs(self) -> list[Callable[[], list[Output]]]:
+        """Every page of the site as independent units of work, in output order.
+
+        Each job renders into the caches, so :func:`render_site` can run them on
+        every core first and the serial pass then only collects the results.
+        """
+        site = self.site
+        jobs: list[Callable[[], list[Output]]] = [lambda: list(self.index_pages())]
+        jobs += [lambda s=slug: [self.article_page(s)] for slug in site.articles]  # type: ignore[misc]
+        jobs.append(lambda: list(self.people_index_pages()))
+        jobs += [lambda p=person: list(self.person_pages(p)) for person in site.people.values()]  # type: ignore[misc]
+        jobs.append(lambda: list(self.topics_index_pages()))
+        jobs += [lambda t=topic: list(self.topic_page(t)) for topic in site.topics.values()]  # type: ignore[misc]
+        jobs.append(lambda: [self.feed(urls.FEED, self.config.title, self.config.description, "/",
+                                       list(site.articles))])
+        jobs += [lambda s=slug: [self.person_feed(s)] for slug in site.people]  # type: ignore[misc]
+        jobs += [lambda s=slug: [self.topic_feed(s)] for slug in site.topics]  # type: ignore[misc]
+        jobs.append(lambda: [
+            self._render("sitemap.xml", urls.SITEMAP, entries=self.sitemap_entries()),
+            self._render("robots.txt", urls.ROBOTS, sitemap=self.absolute(urls.SITEMAP)),
+            self._render("404.html", urls.NOT_FOUND, title="Page not found"),
+            self._render("search.html", urls.SEARCH, title="Search"),
+            *([self.report_page()] if self.config.is_preview else []),
+        ])
+        return jobs
 
     def report_page(self) -> Output:
         """``/_report/``: per article, every cleaner change and warning (previews only)."""
@@ -244,7 +256,7 @@ class Renderer:
                          for p in a.people if p in self.site.people],
         }
 
-    def people_pages(self) -> Iterator[Output]:
+    def people_index_pages(self) -> Iterator[Output]:
         people = list(self.site.people.values())
         ordered = sorted(people, key=lambda p: (STATUS_ORDER.index(p.status), p.name.casefold(), p.slug))
         for page in paginate([p.slug for p in ordered], self.config.list_page_size):
@@ -256,8 +268,6 @@ class Renderer:
                 groups[-1]["people"].append(self.person_ref(slug))
             yield self._render("people.html", urls.people_index(page.number), title="People",
                                groups=groups, pager=self.pager(page, urls.people_index))
-        for person in people:
-            yield from self.person_pages(person)
 
     def person_pages(self, p: Person) -> Iterator[Output]:
         slugs = self.site.by_person.get(p.slug, ())
@@ -289,14 +299,12 @@ class Renderer:
                 pager=self.pager(page, lambda n, s=p.slug: urls.person(s, n)),
             )
 
-    def topic_pages(self) -> Iterator[Output]:
+    def topics_index_pages(self) -> Iterator[Output]:
         topics = list(self.site.topics.values())
         for page in paginate([t.slug for t in topics], self.config.list_page_size):
             yield self._render("topics.html", urls.topics_index(page.number), title="Topics",
                                topics=[self.topic_ref(s) for s in page.items],
                                pager=self.pager(page, urls.topics_index))
-        for topic in topics:
-            yield from self.topic_page(topic)
 
     def topic_page(self, t: Topic) -> Iterator[Output]:
         slugs = self.site.by_topic.get(t.slug, ())
@@ -330,14 +338,15 @@ class Renderer:
             "self": self.absolute(url), "language": self.config.language,
             "updated": format_datetime(last), "items": self.feed_items(slugs)})
 
-    def feeds(self) -> Iterator[Output]:
-        yield self.feed(urls.FEED, self.config.title, self.config.description, "/", list(self.site.articles))
-        for slug, p in self.site.people.items():
-            yield self.feed(urls.person_feed(slug), f"{p.name} — {self.config.title}",
-                            f"Articles that mention {p.name}.", urls.person(slug), self.site.by_person[slug])
-        for slug, t in self.site.topics.items():
-            yield self.feed(urls.topic_feed(slug), f"{t.name} — {self.config.title}",
-                            f"Articles on {t.name}.", urls.topic(slug), self.site.by_topic[slug])
+    def person_feed(self, slug: str) -> Output:
+        p = self.site.people[slug]
+        return self.feed(urls.person_feed(slug), f"{p.name} — {self.config.title}",
+                         f"Articles that mention {p.name}.", urls.person(slug), self.site.by_person[slug])
+
+    def topic_feed(self, slug: str) -> Output:
+        t = self.site.topics[slug]
+        return self.feed(urls.topic_feed(slug), f"{t.name} — {self.config.title}",
+                         f"Articles on {t.name}.", urls.topic(slug), self.site.by_topic[slug])
 
     def sitemap_entries(self) -> list[dict[str, str]]:
         entries = [{"loc": self.absolute("/"), "lastmod": self.site.build_date.date().isoformat()}]
@@ -381,7 +390,8 @@ def render_site(
     env = make_environment(config.templates_dir)
     renderer = Renderer(site, config, env, cache or BuildCache(), tree_digest(config.templates_dir),
                         changes, warnings)
-    slugs = list(site.articles)
-    # Article pages are most of rendering: render them on every core first, into the same caches.
-    warm_memos((renderer.cache.html, renderer.cache.pages), len(slugs), lambda i: renderer.article_page(slugs[i]))
-    return list(renderer.render_all())
+    jobs = renderer.jobs()
+    # Render every page on every core first, into the same caches; the serial
+    # pass below then finds each page cached and only collects the bytes.
+    warm_memos((renderer.cache.html, renderer.cache.pages), len(jobs), lambda i: jobs[i]())
+    return [output for job in jobs for output in job()]
