@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -44,15 +45,19 @@ def display_path(path: Path | str) -> str:
     its target), and control characters are escaped so that a hostile file
     name cannot send escape sequences to the terminal or a CI log.
     """
-    p = Path(os.path.abspath(path))
+    absolute = os.path.abspath(path)
     shown = str(path)
-    for cwd in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
-        try:
-            shown = str(p.relative_to(cwd))
+    for base in _working_dirs(os.getcwd()):
+        if absolute.startswith(base):
+            shown = absolute[len(base):]
             break
-        except ValueError:
-            continue
     return printable(shown)
+
+
+@lru_cache(maxsize=8)
+def _working_dirs(cwd: str) -> tuple[str, ...]:
+    """The working directory as given and with links resolved, each ending in a separator."""
+    return tuple(dict.fromkeys(os.path.join(d, "") for d in (cwd, os.path.realpath(cwd))))
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200f]")

@@ -17,7 +17,7 @@ from .document import Block, Line
 from .tables import build_table, is_table_row
 
 _BULLET = re.compile(r"^([-*+•●▪]|\d{1,9}[.)])\s+")  # as CommonMark: up to nine digits
-_MARKED = re.compile(r"^(#{1,6}(?=\s)|>)\s*")
+_MARKED = re.compile(r"^(#{1,6}(?=\s)|>(?:[ \t]*>)*)\s*")  # a heading, or quotes nested any depth
 _FAQ = re.compile(r"^(frequently asked questions|faqs?|questions and answers|q\s*&\s*a)\b", re.I)
 _CLOSING = tuple(".,;:!?\"”’)»…")
 MAX_HEADING_WORDS = 20
