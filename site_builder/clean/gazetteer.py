@@ -41,10 +41,9 @@ def corpus_proper_nouns(texts: Iterable[str], min_count: int = 2) -> frozenset[s
     capitalised: Counter[str] = Counter()
     lower: set[str] = set()
     for text in texts:
-        for line in text.splitlines():
-            if line.lstrip().startswith(("#", "|")):
-                continue  # headings and tables are title case: not evidence
-            for match in _MID_SENTENCE_CAPITAL.finditer(line):
-                capitalised[match.group(1).lower()] += 1
-            lower.update(w for w in _WORD.findall(line) if w.islower())
+        # Headings and tables are title case: not evidence.
+        prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "|")))
+        for match in _MID_SENTENCE_CAPITAL.finditer(prose):
+            capitalised[match.group(1).lower()] += 1
+        lower.update(w for w in set(_WORD.findall(prose)) if w.islower())  # each distinct word once
     return frozenset(w for w, n in capitalised.items() if n >= min_count and w not in lower)
