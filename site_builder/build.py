@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
 from . import diskcache, load, urls
@@ -20,7 +20,6 @@ from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
 from .clean.rules import CleanOptions
 from .config import SiteConfig
-from .detect import names_regex
 from .enrich import enrich
 from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation
 from .index import build_site
@@ -70,8 +69,6 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     # 2-3. clean and enrich each article in memory.
     options = with_corpus(style or CleanOptions(), _all_names(people),
                           corpus_proper_nouns(d.body for d in docs))
-    # The same name protection, compiled as a trie: fast with hundreds of people.
-    options = replace(options, names=names_regex(_all_names(people)))
     today = today_for(config)
     options_key = data_digest([options_digest(options), registry_digest(people, topics, config, today)])
     articles = prepare_all(prepare, docs, options, options_key, people, topics, config, today, diags, cache)
@@ -139,23 +136,8 @@ def options_digest(options: CleanOptions) -> str:
     return data_digest([
         sorted(options.disabled), sorted(options.protected_words),
         [(p.find, p.replace, p.warn) for p in options.phrases], list(options.artifacts),
-        _names_key(options.names), sorted(options.proper_nouns),
+        options.names.pattern if options.names else "", sorted(options.proper_nouns),
     ])
-
-
-def _names_key(names: re.Pattern[str] | None) -> list[str]:
-    """The names in the registry pattern, sorted.
-
-    ``names_pattern`` lists names longest first and equal lengths in set order,
-    which varies between processes (hash seed); sorting them keeps the cache key
-    stable on disk.  "(?<!\\w)(?:A|B)(?!\\w)" gives ["A", "B"].
-    """
-    if names is None:
-        return []
-    text = names.pattern
-    start, end = text.find("(?:"), text.rfind(")(?!")
-    inner = text[start + 3:end] if 0 <= start < end else text
-    return sorted(inner.split("|"))
 
 
 def registry_digest(people: Sequence[Person], topics: Sequence[Topic], config: SiteConfig, today: dt.date) -> str:

@@ -22,7 +22,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from .model import Person, Topic
 
@@ -282,31 +281,3 @@ def probable_person(name: str, people: Sequence[Person]) -> Person | None:
         if " ".join(keys) == key:
             return by_slug[slug]
     return None
-
-
-def names_regex(names: Iterable[str]) -> re.Pattern[str] | None:
-    """The cleaner's name-protection pattern, compiled as a trie.
-
-    It matches what ``clean.protect.names_pattern`` matches (whole words, any
-    case, longest name first), but a flat alternation of a thousand names is
-    tried name by name at every position of every line; the trie shares
-    prefixes, so a registry of 500 people costs little.
-    """
-    words = {n.strip().lower() for n in names if n.strip()}
-    if not words:
-        return None
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return re.compile(r"(?<!\w)(?:" + _trie_body(trie) + r")(?!\w)", re.I)
-
-
-def _trie_body(node: dict[str, Any]) -> str:
-    branches = [re.escape(char) + _trie_body(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
