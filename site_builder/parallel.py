@@ -109,11 +109,13 @@ def prepare_all(
     # Probe: the first few articles serially; if they were cache hits, so will the rest be.
     probe = len(docs) if serial else PROBE
     hits = cache.enriched.hits
-    articles = [a for d in docs[:probe]
-                if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
+
+    def serially(part: Sequence[SourceDocument]) -> list[Article]:
+        return [a for d in part if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
+
+    articles = serially(docs[:probe])
     if probe >= len(docs) or cache.enriched.hits - hits >= 0.9 * probe:
-        return articles + [a for d in docs[probe:]
-                           if (a := prepare(d, options, options_key, people, topics, config, today, diags, cache))]
+        return articles + serially(docs[probe:])
     global _JOB
     _JOB = _Job(prepare, docs, options, options_key, people, topics, config, today, cache)
     try:
