@@ -17,7 +17,6 @@ from typing import TypeVar
 from . import diskcache, load, urls
 from .cache import BuildCache, data_digest
 from .clean import clean_markdown
-from .clean.gazetteer import corpus_proper_nouns
 from .clean.rules import CleanOptions
 from .config import SiteConfig
 from .enrich import enrich
@@ -52,23 +51,29 @@ def today_for(config: SiteConfig) -> dt.date:
     return dt.date.today()
 
 
-def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = None) -> BuildResult:
+Publish = Callable[[Sequence[tuple[str, bytes]]], None]
+
+
+def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = None,
+          publish: Publish | None = None) -> BuildResult:
     """Build the site described by ``config``; raise :class:`BuildFailed` on errors.
 
     ``cache`` (kept by the dev server across rebuilds) lets unchanged
-    articles skip cleaning and unchanged pages skip rendering.
+    articles skip cleaning and unchanged pages skip rendering.  ``publish``
+    replaces the atomic write of the whole tree (the dev server writes only
+    what changed, see :mod:`live`).
     """
     diags = Diagnostics()
     on_disk = cache is None  # the dev server passes its own; a command-line build reuses the last one's
     cache = cache or diskcache.load(config.out_dir)
     # 1. load: every source file, with its front matter checked.
     style = _guard(diags, lambda: load_style(config.content_dir))
-    people = load.load_people(config.content_dir, diags)
-    topics = load.load_topics(config.content_dir, diags)
-    docs = load.load_articles(config.content_dir, diags)
+    people = load.load_people(config.content_dir, diags, cache.sources)
+    topics = load.load_topics(config.content_dir, diags, cache.sources)
+    docs = load.load_articles(config.content_dir, diags, cache.sources)
     # 2-3. clean and enrich each article in memory.
     options = with_corpus(style or CleanOptions(), _all_names(people),
-                          corpus_proper_nouns(d.body for d in docs))
+                          cache.nouns.update({d.path: d.body for d in docs}))
     today = today_for(config)
     options_key = data_digest([options_digest(options), registry_digest(people, topics, config, today)])
     articles = prepare_all(prepare, docs, options, options_key, people, topics, config, today, diags, cache)
@@ -84,7 +89,10 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
         check_paths(outputs)
         if write:
             check_out_dir(config.out_dir, [config.content_dir, config.templates_dir])
-            write_site(outputs, config.out_dir, config.templates_dir / "assets", finish=index_site)
+            if publish is not None:
+                publish(outputs)
+            else:
+                write_site(outputs, config.out_dir, config.templates_dir / "assets", finish=index_site)
     except SiteError as err:
         diags.error(err)
         raise BuildFailed(diags) from err
@@ -107,8 +115,8 @@ def prepare(
 ) -> Article | None:
     """Clean and enrich one article; record a problem and return None on error."""
     try:
+        key, enriched_key = cache_keys(doc, options_key, cache)
         if doc.meta.get("clean", True):
-            key = data_digest([doc.path, doc.body_line, doc.body, options_key])
             cleaned = cache.cleaned.get(key)
             if cleaned is None:
                 result = clean_markdown(doc.body, doc.path, options, first_line=doc.body_line)
@@ -119,8 +127,6 @@ def prepare(
         if "date" not in doc.meta:
             diags.warn(SourceLocation(doc.path, 1), "front matter", "no date; using today's",
                        "add 'date: YYYY-MM-DD' or run 'site-builder fix'")
-        # options_key covers the registries, the topic thresholds and today: all enrich reads.
-        enriched_key = data_digest([doc.path, doc.meta, doc.meta_lines, doc.body_line, doc.body, options_key])
         article: Article | None = cache.enriched.get(enriched_key)
         if article is None:
             article = cache.enriched.put(enriched_key, enrich(doc, body, changes, people, topics, today,
@@ -129,6 +135,22 @@ def prepare(
     except SiteError as err:
         diags.error(err)
         return None
+
+
+def cache_keys(doc: SourceDocument, options_key: str, cache: BuildCache) -> tuple[str, str]:
+    """The keys of ``doc``'s cleaned and enriched entries, hashed once per document.
+
+    The dev server gets the same document object back for an unchanged file,
+    so its keys are not hashed again on every save.
+    """
+    known = cache.keys.get(doc.path)
+    if known is not None and known[0] is doc and known[1] == options_key:
+        return known[2], known[3]
+    cleaned = data_digest([doc.path, doc.body_line, doc.body, options_key])
+    # options_key covers the registries, the topic thresholds and today: all enrich reads.
+    enriched = data_digest([doc.path, doc.meta, doc.meta_lines, doc.body_line, doc.body, options_key])
+    cache.keys[doc.path] = (doc, options_key, cleaned, enriched)
+    return cleaned, enriched
 
 
 def options_digest(options: CleanOptions) -> str:

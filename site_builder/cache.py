@@ -10,11 +10,17 @@ partial rebuild gives the same files as a fresh one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from .clean.gazetteer import ProperNounTally
 
 V = TypeVar("V")
 
@@ -73,6 +79,84 @@ class Memo(Generic[V]):
         self.hits = self.misses = 0
 
 
+Signature = tuple[int, ...]
+
+
+def file_signature(path: Path) -> Signature | None:
+    """What changes when a file is edited, replaced, renamed over or re-linked; None if unreadable.
+
+    Device, inode, size, modification and change times of the file and of its
+    directory entry (which may be a symlink), as git's index keeps them.
+    """
+    try:
+        st, lst = os.stat(path), os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+            lst.st_ino, lst.st_mtime_ns, lst.st_ctime_ns)
+
+
+def tree_signature(root: Path) -> str:
+    """Hash of every file's name and :func:`file_signature` under ``root``, without reading them.
+
+    What the dev server compares to tell whether anything changed since the
+    last rebuild: a stat per file instead of reading every file.
+    """
+    parts: list[str | bytes] = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder, name)
+            signature = file_signature(path)
+            parts.extend((str(path.relative_to(root)), repr(signature)))
+            if signature is not None and _racy(signature):
+                with contextlib.suppress(OSError):
+                    parts.append(path.read_bytes())
+    return digest(*parts)
+
+
+RACY_NS = 2_000_000_000
+"""A file modified this recently may change again within the same timestamp tick."""
+
+
+def _racy(signature: Signature) -> bool:
+    """True if the file was modified so recently that its signature cannot be trusted.
+
+    Timestamps have a coarse tick on many file systems: a second save of the
+    same size within one tick leaves the signature as it was.  Recently
+    modified files are therefore read again (git's "racy clean" rule).
+    """
+    return time.time_ns() - max(signature[3], signature[6]) < RACY_NS
+
+
+@dataclass
+class FileMemo(Generic[V]):
+    """What was read from each file, reused while the file is untouched.
+
+    Only for the dev server, which keeps one across saves so that a rebuild
+    reads and parses only the files that changed.  Only successful reads are
+    kept: a bad file is read again on every build and its error reported
+    every time.  Never saved to disk: signatures mean nothing to another
+    process.
+    """
+
+    entries: dict[Path, tuple[Signature, V]] = field(default_factory=dict)
+    used: dict[Path, tuple[Signature, V]] = field(default_factory=dict)
+
+    def get(self, path: Path, read: Callable[[], V]) -> V:
+        signature = file_signature(path)
+        known = self.entries.get(path)
+        trusted = signature is not None and known is not None and known[0] == signature
+        value = known[1] if trusted and known is not None else read()
+        if signature is not None and not _racy(signature):
+            self.used[path] = (signature, value)
+        return value
+
+    def sweep(self) -> None:
+        """End of a build: keep what it read, forget deleted files."""
+        self.entries, self.used = self.used, {}
+
+
 @dataclass
 class BuildCache:
     """Everything a rebuild may reuse from the previous one."""
@@ -86,6 +170,22 @@ class BuildCache:
     pages: Memo[bytes] = field(default_factory=Memo)
     """(template sources, template name, view model) -> page bytes."""
 
+    sources: FileMemo[Any] = field(default_factory=FileMemo)
+    """Content files by path and signature -> SourceDocument (in memory only)."""
+    keys: dict[str, tuple[Any, str, str, str]] = field(default_factory=dict)
+    """Article path -> (document, options key, cleaned key, enriched key) (in memory only)."""
+    nouns: ProperNounTally[str] = field(default_factory=ProperNounTally)
+    """The corpus's proper nouns, tallied per article path (in memory only)."""
+
+    jobs: dict[str, tuple[tuple[Any, ...], list[tuple[str, bytes]]]] = field(default_factory=dict)
+    """Render job name -> (its inputs, its outputs) of the last build (in memory only)."""
+    jobs_done: tuple[int, int] = (0, 0)
+    """(reused, rendered) render jobs in the current build."""
+    jobs_setting: Any = None
+    """The templates, config and date those jobs were rendered with."""
+    environments: dict[tuple[Path, str], Any] = field(default_factory=dict)
+    """The Jinja environment (compiled templates) per templates folder and content hash."""
+
     last: dict[str, tuple[int, int]] = field(default_factory=dict)
     """(hits, misses) of each memo in the last completed build."""
 
@@ -94,8 +194,19 @@ class BuildCache:
         self.last = {name: (memo.hits, memo.misses)
                      for name, memo in (("cleaned", self.cleaned), ("enriched", self.enriched),
                                         ("html", self.html), ("pages", self.pages))}
+        self.last["jobs"] = self.jobs_done
         for memo in (self.cleaned, self.enriched, self.html, self.pages):
             memo.sweep()
+        self.sources.sweep()
+        self.keys = {path: known for path, known in self.keys.items() if known[3] in self.enriched.entries}
+
+    def environment(self, templates: Path, key: str, make: Callable[[Path], V]) -> V:
+        """The Jinja environment for ``templates`` as they are now (``key``), made once."""
+        found: V | None = self.environments.get((templates, key))
+        if found is None:
+            found = make(templates)
+            self.environments = {(templates, key): found}
+        return found
 
     def stats(self) -> dict[str, tuple[int, int]]:
         """(hits, misses) per memo for the last completed build."""

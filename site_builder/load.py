@@ -8,9 +8,11 @@ them so that one bad file does not hide the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from . import schema
+from .cache import FileMemo
 from .errors import Diagnostics, SiteError, SourceLocation, display_path
 from .markdown import check_nesting
 from .model import Person, SourceDocument, Topic
@@ -103,47 +105,64 @@ def slug_from_filename(path: Path, shown: str) -> str:
     return slug
 
 
-def load_articles(content_dir: Path, diags: Diagnostics) -> list[SourceDocument]:
+Reader = Callable[[Path, Path, dict[str, schema.Field]], SourceDocument]
+
+
+def _reader(memo: FileMemo[SourceDocument] | None) -> Reader:
+    """load_document, or one that skips files the memo holds unchanged (dev server)."""
+    if memo is None:
+        return load_document
+
+    def read(path: Path, content_dir: Path, kind: dict[str, schema.Field]) -> SourceDocument:
+        return memo.get(path, lambda: load_document(path, content_dir, kind))
+
+    return read
+
+
+def load_articles(content_dir: Path, diags: Diagnostics,
+                  memo: FileMemo[SourceDocument] | None = None) -> list[SourceDocument]:
     """Every article source; bad files are recorded in ``diags`` and skipped."""
+    read = _reader(memo)
     docs = []
     for path in find_sources(content_dir / "articles"):
         try:
             # The name is not the URL (the slug is), but a name that is not a
             # slug is a file nobody meant to add, or one that shells mangle.
             slug_from_filename(path, display_path(path))
-            docs.append(load_document(path, content_dir, schema.ARTICLE))
+            docs.append(read(path, content_dir, schema.ARTICLE))
         except SiteError as err:
             diags.error(err)
     return docs
 
 
 def _load_registry(folder: Path, content_dir: Path, kind: dict[str, schema.Field],
-                   diags: Diagnostics) -> list[tuple[str, SourceDocument]]:
+                   diags: Diagnostics, memo: FileMemo[SourceDocument] | None) -> list[tuple[str, SourceDocument]]:
     """(slug, document) for each file of a registry folder; people and topics alike."""
+    read = _reader(memo)
     found = []
     for path in find_sources(folder):
         try:
-            doc = load_document(path, content_dir, kind)
+            doc = read(path, content_dir, kind)
             found.append((slug_from_filename(path, doc.path), doc))
         except SiteError as err:
             diags.error(err)
     return found
 
 
-def load_people(content_dir: Path, diags: Diagnostics) -> list[Person]:
+def load_people(content_dir: Path, diags: Diagnostics, memo: FileMemo[SourceDocument] | None = None) -> list[Person]:
     return [
         Person(slug=slug, name=m["name"], aliases=m.get("aliases", ()), path=doc.path,
                body=doc.body.strip(), status=m.get("status"), status_date=m.get("status_date"),
                role=m.get("role"), nationality=m.get("nationality"), detained=m.get("detained"),
                sentenced=m.get("sentenced"), released=m.get("released"), review=m.get("review", False))
-        for slug, doc in _load_registry(content_dir / "people", content_dir, schema.PERSON, diags)
+        for slug, doc in _load_registry(content_dir / "people", content_dir, schema.PERSON, diags, memo)
         for m in (doc.meta,)
     ]
 
 
-def load_topics(content_dir: Path, diags: Diagnostics) -> list[Topic]:
+def load_topics(content_dir: Path, diags: Diagnostics, memo: FileMemo[SourceDocument] | None = None) -> list[Topic]:
     return [
         Topic(slug=slug, name=doc.meta["name"], keywords=doc.meta.get("keywords", ()),
               path=doc.path, body=doc.body.strip())
-        for slug, doc in _load_registry(content_dir / "topics", content_dir, schema.TOPIC, diags)
+        for slug, doc in _load_registry(content_dir / "topics", content_dir, schema.TOPIC, diags, memo)
     ]

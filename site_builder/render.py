@@ -58,6 +58,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # one environment per version of the templates (BuildCache.environment)
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -71,6 +72,15 @@ def _json_ld(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Some pages of the site: a name, what they are made from, and how to render them."""
+
+    name: str
+    inputs: tuple[Any, ...]
+    run: Callable[[], list[Output]]
 
 
 @dataclass(frozen=True)
@@ -165,31 +175,71 @@ class Renderer:
 
     # -- pages -------------------------------------------------------------
 
-    def jobs(self) -> list[Callable[[], list[Output]]]:
+    def jobs(self) -> list[Job]:
         """Every page of the site as independent units of work, in output order.
 
         Each job renders into the caches, so :func:`render_site` can run them on
         every core first and the serial pass then only collects the results.
+        Each also names the model objects its pages are made from (its
+        ``inputs``): when they equal those of the previous build, the dev
+        server reuses the job's output without building a view model at all.
         """
         site = self.site
-        jobs: list[Callable[[], list[Output]]] = [lambda: list(self.index_pages())]
-        jobs += [lambda s=slug: [self.article_page(s)] for slug in site.articles]  # type: ignore[misc]
-        jobs.append(lambda: list(self.people_index_pages()))
-        jobs += [lambda p=person: list(self.person_pages(p)) for person in site.people.values()]  # type: ignore[misc]
-        jobs.append(lambda: list(self.topics_index_pages()))
-        jobs += [lambda t=topic: list(self.topic_page(t)) for topic in site.topics.values()]  # type: ignore[misc]
-        jobs.append(lambda: [self.feed(urls.FEED, self.config.title, self.config.description, "/",
-                                       list(site.articles))])
-        jobs += [lambda s=slug: [self.person_feed(s)] for slug in site.people]  # type: ignore[misc]
-        jobs += [lambda s=slug: [self.topic_feed(s)] for slug in site.topics]  # type: ignore[misc]
-        jobs.append(lambda: [
+        card = self.card_inputs
+        person = self.person_inputs
+        topic = self.topic_inputs
+        every_card = tuple(card(s) for s in site.articles)
+        jobs: list[Job] = [Job("index", every_card, lambda: list(self.index_pages()))]
+        inputs: tuple[Any, ...]
+        for slug, a in site.articles.items():
+            inputs = (a, tuple(person(p) for p in a.people), tuple(topic(t) for t in a.topics),
+                      tuple(card(s) for s in site.related.get(slug, ())))
+            jobs.append(Job(f"article:{slug}", inputs, lambda s=slug: [self.article_page(s)]))  # type: ignore[misc]
+        jobs.append(Job("people", tuple(person(p) for p in site.people), lambda: list(self.people_index_pages())))
+        for slug, p in site.people.items():
+            inputs = (p, tuple(person(q) for q in site.co_mentioned.get(slug, ())),
+                      tuple(card(s) for s in site.by_person.get(slug, ())))
+            jobs.append(Job(f"person:{slug}", inputs, lambda p=p: list(self.person_pages(p))))  # type: ignore[misc]
+        jobs.append(Job("topics", tuple(topic(t) for t in site.topics), lambda: list(self.topics_index_pages())))
+        for slug, t in site.topics.items():
+            inputs = (t, tuple(topic(u) for u in site.related_topics.get(slug, ())),
+                      tuple(card(s) for s in site.by_topic.get(slug, ())))
+            jobs.append(Job(f"topic:{slug}", inputs, lambda t=t: list(self.topic_page(t))))  # type: ignore[misc]
+        topics = tuple(site.topics.values())
+        jobs.append(Job("feed", (self.feed_inputs(site.articles), topics), lambda: [
+            self.feed(urls.FEED, self.config.title, self.config.description, "/", list(site.articles))]))
+        jobs += [Job(f"person-feed:{slug}", (p, self.feed_inputs(site.by_person[slug]), topics),
+                     lambda s=slug: [self.person_feed(s)])  # type: ignore[misc]
+                 for slug, p in site.people.items()]
+        jobs += [Job(f"topic-feed:{slug}", (t, self.feed_inputs(site.by_topic[slug]), topics),
+                     lambda s=slug: [self.topic_feed(s)])  # type: ignore[misc]
+                 for slug, t in site.topics.items()]
+        dates = tuple((s, a.date, a.updated, a.path, a.title) for s, a in site.articles.items())
+        jobs.append(Job("site", (dates, tuple(site.people), tuple(site.topics), self.changes, self.warnings), lambda: [
             self._render("sitemap.xml", urls.SITEMAP, entries=self.sitemap_entries()),
             self._render("robots.txt", urls.ROBOTS, sitemap=self.absolute(urls.SITEMAP)),
             self._render("404.html", urls.NOT_FOUND, title="Page not found"),
             self._render("search.html", urls.SEARCH, title="Search"),
             *([self.report_page()] if self.config.is_preview else []),
-        ])
+        ]))
         return jobs
+
+    # What each kind of reference on a page is made from (see jobs()).
+
+    def card_inputs(self, slug: str) -> tuple[Any, ...]:
+        a = self.site.articles[slug]
+        return (slug, a.title, a.date, a.summary, a.reading_minutes)
+
+    def person_inputs(self, slug: str) -> tuple[Any, ...]:
+        p = self.site.people.get(slug)
+        return (slug, p, len(self.site.by_person.get(slug, ())))
+
+    def topic_inputs(self, slug: str) -> tuple[Any, ...]:
+        t = self.site.topics.get(slug)
+        return (slug, t, len(self.site.by_topic.get(slug, ())))
+
+    def feed_inputs(self, slugs: Any) -> tuple[Any, ...]:
+        return tuple((self.card_inputs(s), self.site.articles[s].topics) for s in list(slugs)[: self.config.feed_items])
 
     def report_page(self) -> Output:
         """``/_report/``: per article, every cleaner change and warning (previews only)."""
@@ -387,11 +437,25 @@ def render_site(
     warnings: tuple[Diagnostic, ...] = (),
 ) -> list[Output]:
     """Every output file of the site, in a stable order."""
-    env = make_environment(config.templates_dir)
-    renderer = Renderer(site, config, env, cache or BuildCache(), tree_digest(config.templates_dir),
-                        changes, warnings)
+    cache = cache or BuildCache()
+    templates_key = tree_digest(config.templates_dir)
+    env = cache.environment(config.templates_dir, templates_key, make_environment)
+    renderer = Renderer(site, config, env, cache, templates_key, changes, warnings)
+    # A job whose inputs are those of the last build, under the same templates,
+    # config and date, has the same output: reuse it (dev server).
+    setting = (templates_key, config, site.build_date)
+    if cache.jobs_setting != setting:
+        cache.jobs.clear()
+        cache.jobs_setting = setting
     jobs = renderer.jobs()
-    # Render every page on every core first, into the same caches; the serial
+    todo = [job for job in jobs if (known := cache.jobs.get(job.name)) is None or known[0] != job.inputs]
+    # Render those pages on every core first, into the same caches; the serial
     # pass below then finds each page cached and only collects the bytes.
-    warm_memos((renderer.cache.html, renderer.cache.pages), len(jobs), lambda i: jobs[i]())
-    return [output for job in jobs for output in job()]
+    warm_memos((renderer.cache.html, renderer.cache.pages), len(todo), lambda i: todo[i].run())
+    for job in todo:
+        cache.jobs[job.name] = (job.inputs, job.run())
+    cache.jobs_done = (len(jobs) - len(todo), len(todo))
+    names = {job.name for job in jobs}
+    for name in [n for n in cache.jobs if n not in names]:
+        del cache.jobs[name]
+    return [output for job in jobs for output in cache.jobs[job.name][1]]

@@ -27,17 +27,22 @@ BUNDLE_DIR = "pagefind"
 TIMEOUT_SECONDS = 300
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    """The command line that indexes ``site_dir`` in place, quietly."""
-    return [sys.executable, "-m", "pagefind", "--site", str(site_dir),
-            "--output-subdir", BUNDLE_DIR, "--silent"]
+def pagefind_command(site_dir: Path, bundle: Path | None = None) -> list[str]:
+    """The command line that indexes ``site_dir`` quietly, into ``bundle`` or its ``pagefind/``."""
+    where = ["--output-path", str(bundle.resolve())] if bundle else ["--output-subdir", BUNDLE_DIR]
+    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), *where, "--silent"]
 
 
-def index_site(site_dir: Path) -> None:
-    """Build the search index of the site in ``site_dir``; raise :class:`SiteError` on failure."""
+def index_site(site_dir: Path, bundle: Path | None = None) -> None:
+    """Build the search index of the site in ``site_dir``; raise :class:`SiteError` on failure.
+
+    The index goes to ``site_dir/pagefind/``, or to ``bundle`` when given (the
+    dev server builds it beside the live site and swaps it in).
+    """
     where = SourceLocation(display_path(site_dir))
+    bundle_dir = bundle or site_dir / BUNDLE_DIR
     try:
-        proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True,
+        proc = subprocess.run(pagefind_command(site_dir, bundle), capture_output=True, text=True,
                               timeout=TIMEOUT_SECONDS, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SiteError(where, "search", f"could not run pagefind: {exc}") from exc
@@ -47,5 +52,5 @@ def index_site(site_dir: Path) -> None:
         hint = ("install it with: pip install 'pagefind[extended]'"
                 if "No module named pagefind" in proc.stderr else None)
         raise SiteError(where, "search", f"pagefind failed: {message}", hint)
-    if not (site_dir / BUNDLE_DIR / "pagefind.js").is_file():
+    if not (bundle_dir / "pagefind.js").is_file():
         raise SiteError(where, "search", "pagefind ran but wrote no pagefind.js")

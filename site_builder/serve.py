@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .build import build
-from .cache import BuildCache, tree_digest
+from .cache import BuildCache, tree_signature
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, SiteError
+from .live import LiveOutput
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -31,12 +32,14 @@ class DevState:
     errors: list[str] = field(default_factory=list)
     cache: BuildCache = field(default_factory=BuildCache)
     """Kept across rebuilds: only what a save touched is cleaned and rendered again."""
+    output: LiveOutput | None = None
+    """The output directory as last written; made on the first rebuild."""
     fingerprint: str = ""
     """Hash of the watched sources at the last rebuild; unchanged means no work."""
     builds: int = 0
 
     def sources_digest(self) -> str:
-        return tree_digest(self.config.content_dir) + tree_digest(self.config.templates_dir)
+        return tree_signature(self.config.content_dir) + tree_signature(self.config.templates_dir)
 
     def rebuild(self) -> bool:
         """Rebuild if the sources changed since the last time (coalescing bursts of saves)."""
@@ -49,7 +52,9 @@ class DevState:
             config = load_config(self.config.content_dir, self.config.out_dir,
                                  self.config.templates_dir, self.config.base_url,
                                  self.config.drafts, self.env)
-            build(config, cache=self.cache)
+            if self.output is None:
+                self.output = LiveOutput(config.out_dir, config.templates_dir / "assets")
+            build(config, cache=self.cache, publish=self.output.publish)
         except BuildFailed as failed:
             self.errors = [d.format() for d in failed.diagnostics.errors]
             return False
@@ -58,6 +63,11 @@ class DevState:
             return False
         self.errors = []
         return True
+
+    def wait(self) -> None:
+        """Return once the search index is up to date with the last rebuild."""
+        if self.output is not None:
+            self.output.wait()
 
 
 def error_page(errors: list[str]) -> bytes:

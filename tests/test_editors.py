@@ -7,7 +7,7 @@ import shutil
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -93,8 +93,9 @@ def test_incremental_rebuild_equals_full_build(full_site: Path, tmp_path: Path) 
     head, _, tail = article.read_text().rpartition("Belarus")  # an edit far from the summary
     article.write_text(head + "Belarus (edited)" + tail)
     build(config, cache=cache)
-    hits, misses = cache.stats()["pages"]
-    assert 0 < misses < hits  # most pages reused, the touched ones rendered again
+    reused, rendered = cache.stats()["jobs"]
+    assert 0 < rendered < reused  # most pages reused without even a view model, the touched ones rendered again
+    assert cache.stats()["pages"][1] > 0
     assert cache.stats()["cleaned"] == (4, 1)  # only the edited article is cleaned again
     fresh = load_config(full_site / "content", out_dir=tmp_path / "fresh", templates_dir=full_site / "templates")
     build(fresh)
@@ -103,6 +104,7 @@ def test_incremental_rebuild_equals_full_build(full_site: Path, tmp_path: Path) 
         (full_site / "templates/base.html").read_text().replace("Skip to content", "Skip to the text"))
     build(config, cache=cache)
     assert cache.stats()["pages"][0] == 0  # a template change invalidates every page
+    assert cache.stats()["jobs"][0] == 0
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -192,3 +194,56 @@ def test_deploy_preview_build(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_copy_of_site_dir_is_independent(site_dir: Path, tmp_path: Path) -> None:
     shutil.copytree(site_dir, tmp_path / "copy")
     assert (tmp_path / "copy" / "content" / "site.yaml").is_file()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+SIGNIFICANCE = "content/articles/the-significance-of-the-belarus-prisoner-release.md"
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("body far from the summary", lambda r: _edit(r / SIGNIFICANCE, "remain pivotal concerns", "remain open")),
+    ("title", lambda r: _edit(r / SIGNIFICANCE, "title: The Significance", "title: What Follows")),
+    ("summary", lambda r: _edit(r / SIGNIFICANCE, "summary: The recent", "summary: This")),
+    ("date (the order of every list)", lambda r: _edit(r / SIGNIFICANCE, "date: 2025-12-15", "date: 2024-01-02")),
+    ("people in front matter", lambda r: _edit(r / SIGNIFICANCE, "people: [ales-bialiatski, ", "people: [")),
+    ("topics in front matter", lambda r: _edit(r / SIGNIFICANCE, "topics: [civil-society, ", "topics: [")),
+    ("new article", lambda r: (r / "content/articles/added.md").write_text(
+        "---\ntitle: Added\ndate: 2025-12-20\nsummary: New.\n---\nAles Bialiatski spoke about sanctions "
+        "and sanctions again.\n")),
+    ("article deleted", lambda r: (r / "content/articles/added.md").unlink()),
+    ("person renamed", lambda r: _edit(r / "content/people/maria-kalesnikava.md", "name: Maria Kalesnikava",
+                                       "name: Maryja Kalesnikava")),
+    ("person's status", lambda r: _edit(r / "content/people/maria-kalesnikava.md", "status: released",
+                                        "status: exiled")),
+    ("topic keywords", lambda r: _edit(r / "content/topics/sanctions.md", "keywords: [sanctions, ",
+                                       "keywords: [")),
+    ("site title", lambda r: _edit(r / "content/site.yaml", "title: Belarus", "title: The Belarus")),
+    ("template", lambda r: _edit(r / "templates/base.html", "Skip to content", "Skip to the text")),
+    ("stylesheet", lambda r: (r / "templates/assets/style.css").write_text(
+        (r / "templates/assets/style.css").read_text() + "\n/* edited */\n")),
+]
+
+
+def test_dev_server_rebuilds_equal_full_builds_edit_after_edit(full_site: Path, tmp_path: Path) -> None:
+    """Every kind of save, through the dev server's own path (memoised load, render
+    jobs and in-place writes, search re-indexed in the background), leaves public/
+    byte for byte as a fresh full build of the same sources would."""
+    config = load_config(full_site / "content", out_dir=full_site / "public", templates_dir=full_site / "templates")
+    state = DevState(config, {})
+    assert state.rebuild()
+    for number, (kind, edit) in enumerate(EDITS):
+        edit(full_site)
+        assert state.rebuild(), (kind, state.errors)
+        state.wait()
+        fresh = tmp_path / f"fresh-{number}"
+        build(load_config(full_site / "content", out_dir=fresh, templates_dir=full_site / "templates"))
+        assert tree(full_site / "public") == tree(fresh), kind
+        shutil.rmtree(fresh)
+        if number == 0:
+            reused, rendered = state.cache.stats()["jobs"]
+            assert 0 < rendered < reused, kind  # the edited article and the pages listing it, not the rest
+    reused, rendered = state.cache.stats()["jobs"]
+    assert reused == 0  # assets live under templates/, whose every change re-renders every page

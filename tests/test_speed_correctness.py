@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from site_builder import build as build_module
 from site_builder import diskcache, parallel
@@ -195,3 +198,83 @@ def test_cache_statistics_are_the_same_in_parallel(full_site: Path, monkeypatch:
         _build(full_site, "public", cache)
         stats.append((cold, cache.stats()))
     assert stats[0] == stats[1]
+
+
+# -- the dev server's incremental path ----------------------------------------
+
+
+def test_file_memo_rereads_changed_and_recent_files(tmp_path: Path) -> None:
+    from site_builder.cache import RACY_NS, FileMemo
+
+    path = tmp_path / "a.md"
+    path.write_text("one")
+    old = time.time_ns() - 10 * RACY_NS
+    os.utime(path, ns=(old, old))
+    memo: FileMemo[str] = FileMemo()
+    reads: list[str] = []
+
+    def read() -> str:
+        reads.append(path.read_text())
+        return reads[-1]
+
+    assert memo.get(path, read) == "one"
+    memo.sweep()
+    assert memo.get(path, read) == "one" and len(reads) == 1  # untouched: not read again
+    memo.sweep()
+    path.write_text("two")  # same size; new mtime and ctime
+    assert memo.get(path, read) == "two" and len(reads) == 2
+    memo.sweep()
+    # Modified just now: a second save within the same timestamp tick would keep
+    # the signature, so a recent file is always read again.
+    assert memo.get(path, read) == "two" and len(reads) == 3
+    memo.sweep()
+    path.unlink()
+    memo.sweep()
+    assert not memo.entries  # a deleted file is forgotten
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.text(alphabet="ab Ab Minsk minsk.\n#|", max_size=40)),
+                max_size=12))
+def test_proper_noun_tally_equals_counting_from_scratch(steps: list[tuple[int, str]]) -> None:
+    from site_builder.clean.gazetteer import ProperNounTally, corpus_proper_nouns
+
+    tally: ProperNounTally[int] = ProperNounTally()
+    texts: dict[int, str] = {}
+    for key, text in steps:
+        if text.startswith("#"):
+            texts.pop(key, None)  # a deleted article
+        else:
+            texts[key] = text
+        assert tally.update(dict(texts)) == corpus_proper_nouns(texts.values())
+
+
+def test_live_output_writes_only_changes_and_swaps_search_in(tmp_path: Path) -> None:
+    from site_builder.live import LiveOutput
+
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "style.css").write_text("body{}")
+    out = tmp_path / "public"
+    indexed: list[set[str]] = []
+
+    def index(site: Path, bundle: Path) -> None:  # stands in for Pagefind
+        indexed.append({str(p.relative_to(site)) for p in site.rglob("*.html")})
+        bundle.mkdir()
+        (bundle / "pagefind.js").write_text(str(len(indexed)))
+
+    live = LiveOutput(out, assets, index=index)
+    live.written = {}
+    build_module.write_site([("a/index.html", b"A"), ("b/c/index.html", b"C")], out, assets,
+                            finish=lambda site: index(site, site / "pagefind"))
+    live.written = {"a/index.html": b"A", "b/c/index.html": b"C"}
+    live.assets_signature = "stale"
+    inode = (out / "a/index.html").stat().st_ino
+    live.publish([("a/index.html", b"A"), ("d/index.html", b"D")])
+    live.wait()
+    assert (out / "a/index.html").stat().st_ino == inode  # unchanged: not written again
+    assert (out / "d/index.html").read_bytes() == b"D"
+    assert not (out / "b").exists()  # the removed page and its emptied folders are gone
+    assert (out / "assets/style.css").read_text() == "body{}"
+    assert indexed[-1] == {"a/index.html", "d/index.html"}
+    assert (out / "pagefind/pagefind.js").read_text() == "2"  # the new index, swapped in
+    assert not list(tmp_path.glob(".public.search*"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 MONTHS = "january february april june july august september october november december"
 DAYS = "monday tuesday wednesday thursday friday saturday sunday"
@@ -28,6 +30,8 @@ NATIONALITIES = (
 CITIES = "minsk vilnius warsaw moscow kyiv kiev riga brussels washington london paris berlin geneva"
 INSTITUTIONS = "kremlin nato viasna"
 
+K = TypeVar("K", bound=Hashable)
+
 GAZETTEER: frozenset[str] = frozenset(
     " ".join((MONTHS, DAYS, COUNTRIES, NATIONALITIES, CITIES, INSTITUTIONS)).split()
 )
@@ -38,12 +42,53 @@ _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z’'-]+)")
 
 def corpus_proper_nouns(texts: Iterable[str], min_count: int = 2) -> frozenset[str]:
     """Lower-cased words seen capitalised mid-sentence and never in lower case."""
-    capitalised: Counter[str] = Counter()
-    lower: set[str] = set()
-    for text in texts:
-        # Headings and tables are title case: not evidence.
-        prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "|")))
-        for match in _MID_SENTENCE_CAPITAL.finditer(prose):
-            capitalised[match.group(1).lower()] += 1
-        lower.update(w for w in set(_WORD.findall(prose)) if w.islower())  # each distinct word once
-    return frozenset(w for w, n in capitalised.items() if n >= min_count and w not in lower)
+    tally: ProperNounTally[int] = ProperNounTally(min_count)
+    return tally.update(dict(enumerate(texts)))
+
+
+def evidence(text: str) -> tuple[Counter[str], frozenset[str]]:
+    """One text's evidence: mid-sentence capitalised words (counted) and its lower-case words."""
+    # Headings and tables are title case: not evidence.
+    prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "|")))
+    capitalised = Counter(match.group(1).lower() for match in _MID_SENTENCE_CAPITAL.finditer(prose))
+    return capitalised, frozenset(w for w in set(_WORD.findall(prose)) if w.islower())
+
+
+@dataclass
+class ProperNounTally(Generic[K]):
+    """:func:`corpus_proper_nouns` kept up to date as texts change, one text at a time.
+
+    The dev server keeps one across saves: a rebuild looks again only at the
+    texts that changed instead of every article of the site.
+    """
+
+    min_count: int = 2
+    texts: dict[K, tuple[str, Counter[str], frozenset[str]]] = field(default_factory=dict)
+    capitalised: Counter[str] = field(default_factory=Counter)
+    lower: Counter[str] = field(default_factory=Counter)
+    """In how many texts each word appears in lower case."""
+
+    def update(self, texts: Mapping[K, str]) -> frozenset[str]:
+        """Make the tally that of ``texts`` (by key) and return the proper nouns."""
+        for key in [k for k in self.texts if k not in texts]:
+            self._remove(key)
+        for key, text in texts.items():
+            known = self.texts.get(key)
+            if known is not None and known[0] == text:
+                continue
+            if known is not None:
+                self._remove(key)
+            capitalised, lower = evidence(text)
+            self.texts[key] = (text, capitalised, lower)
+            self.capitalised.update(capitalised)
+            self.lower.update(lower)
+        return frozenset(w for w, n in self.capitalised.items() if n >= self.min_count and not self.lower[w])
+
+    def _remove(self, key: K) -> None:
+        _, capitalised, lower = self.texts.pop(key)
+        self.capitalised.subtract(capitalised)
+        self.lower.subtract(lower)
+        for counter, words in ((self.capitalised, capitalised), (self.lower, lower)):
+            for word in words:
+                if counter[word] <= 0:
+                    del counter[word]

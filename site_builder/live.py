@@ -1,0 +1,138 @@
+"""live: the dev server's output directory, updated in place after each save.
+
+A command-line build writes a whole new tree and swaps it in (:mod:`write`),
+which costs a walk over every file.  The dev server knows exactly what it
+wrote last time, so after a save it writes only the files whose bytes
+changed (each one atomically: a temporary file renamed over the old one),
+deletes the files that are no longer produced, and leaves every other file
+untouched.  Problems are caught before anything is written, as for a full
+build, so a failed rebuild still leaves the last good site as it was.
+
+The search index is the slowest step and only the search page needs it, so
+it is rebuilt in a background thread after each save, beside the live site,
+and swapped in when ready; until then the previous index keeps answering.
+The first build of a session writes everything, index included, as
+``site-builder build`` does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import tree_signature
+from .errors import SiteError, SourceLocation, display_path
+from .search import BUNDLE_DIR, index_site
+from .write import MARKER, write_site
+
+Output = tuple[str, bytes]
+
+
+@dataclass
+class LiveOutput:
+    """What the dev server last wrote to ``out_dir``, and the indexer working on it."""
+
+    out_dir: Path
+    assets: Path
+    index: Callable[[Path, Path], None] = index_site
+    """Builds the search index of a site (first argument) into a folder (second)."""
+    written: dict[str, bytes] = field(default_factory=dict)
+    assets_signature: str = ""
+    search_error: str = ""
+    """The last background indexing failure, if any (shown by the dev server)."""
+    _pending: bool = False
+    _worker: threading.Thread | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def publish(self, outputs: Sequence[Output]) -> None:
+        """Make ``out_dir`` hold exactly ``outputs`` (plus assets and the search index)."""
+        if not self.written or not (self.out_dir / MARKER).is_file():
+            self.wait()
+            write_site(list(outputs), self.out_dir, self.assets, finish=index_site)
+            self.written = dict(outputs)
+            self.assets_signature = tree_signature(self.assets)
+            return
+        try:
+            self._update(outputs)
+        except OSError as exc:
+            self.written = {}  # the next save writes everything again
+            raise SiteError(SourceLocation(display_path(self.out_dir)), "output",
+                            f"cannot write the site: {exc.strerror or exc}") from exc
+        self._schedule_search()
+
+    def _update(self, outputs: Sequence[Output]) -> None:
+        fresh = dict(outputs)
+        for path, data in fresh.items():
+            old = self.written.get(path)
+            if old is data or old == data:
+                continue
+            target = self.out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        for path in self.written.keys() - fresh.keys():
+            target = self.out_dir / path
+            target.unlink(missing_ok=True)
+            for folder in target.parents:  # drop folders left empty, up to out_dir
+                if folder == self.out_dir or not folder.is_relative_to(self.out_dir):
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+        self.written = fresh
+        signature = tree_signature(self.assets)
+        if signature != self.assets_signature:
+            shutil.copytree(self.assets, self.out_dir / "assets", dirs_exist_ok=True)
+            self.assets_signature = signature
+
+    # -- search in the background --------------------------------------------
+
+    def _schedule_search(self) -> None:
+        with self._lock:
+            self._pending = True
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._index_loop, name="search-index", daemon=True)
+                self._worker.start()
+
+    def _index_loop(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._worker = None
+                    return
+                self._pending = False
+            self._index_once()
+
+    def _index_once(self) -> None:
+        fresh = self.out_dir.parent / f".{self.out_dir.name}.search-{os.getpid()}"
+        stale = self.out_dir.parent / f".{self.out_dir.name}.search-old-{os.getpid()}"
+        for leftover in (fresh, stale):
+            shutil.rmtree(leftover, ignore_errors=True)
+        try:
+            self.index(self.out_dir, fresh)
+        except SiteError as err:
+            self.search_error = err.format()
+            shutil.rmtree(fresh, ignore_errors=True)
+            return
+        self.search_error = ""
+        live = self.out_dir / BUNDLE_DIR
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(live, stale)
+        os.replace(fresh, live)
+        shutil.rmtree(stale, ignore_errors=True)
+
+    def wait(self) -> None:
+        """Return once no search indexing is running or pending (tests, shutdown)."""
+        while True:
+            with self._lock:
+                worker = self._worker
+            if worker is None:
+                return
+            worker.join()
