@@ -78,7 +78,7 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     options_key = data_digest([options_digest(options), registry_digest(people, topics, config, today)])
     articles = prepare_all(prepare, docs, options, options_key, people, topics, config, today, diags, cache)
     # 4. index: the site with every cross-reference.
-    site = build_site(articles, people, topics, config, today, diags)
+    site = build_site(articles, people, topics, config, today, diags, cache.related)
     if diags.failed:
         raise BuildFailed(diags)
     check_site(site, articles, today, diags)
@@ -195,6 +195,8 @@ _LINK = re.compile(r"\]\((/[^)\s]*)")
 def internal_links(body: str, first_line: int) -> list[tuple[int, str]]:
     """(file line, target) of every root-relative Markdown link in ``body``."""
     found: list[tuple[int, str]] = []
+    if "](/" not in body:
+        return found
     for offset, line in enumerate(body.split("\n")):
         found.extend((first_line + offset, m.group(1)) for m in _LINK.finditer(line))
     return found

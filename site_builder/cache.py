@@ -82,7 +82,7 @@ class Memo(Generic[V]):
 Signature = tuple[int, ...]
 
 
-def file_signature(path: Path) -> Signature | None:
+def file_signature(path: Path | str) -> Signature | None:
     """What changes when a file is edited, replaced, renamed over or re-linked; None if unreadable.
 
     Device, inode, size, modification and change times of the file and of its
@@ -96,22 +96,42 @@ def file_signature(path: Path) -> Signature | None:
             lst.st_ino, lst.st_mtime_ns, lst.st_ctime_ns)
 
 
-def tree_signature(root: Path) -> str:
-    """Hash of every file's name and :func:`file_signature` under ``root``, without reading them.
+def scan_tree(root: Path) -> dict[str, Signature | None]:
+    """Path (``root`` joined with the relative path) -> :func:`file_signature` of every file under ``root``."""
+    found: dict[str, Signature | None] = {}
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            else:
+                found[entry.path] = file_signature(entry.path)
+    return found
+
+
+def tree_signature(*roots: Path) -> str:
+    """Hash of every file's name and :func:`file_signature` under ``roots``, without reading them.
 
     What the dev server compares to tell whether anything changed since the
-    last rebuild: a stat per file instead of reading every file.
+    last rebuild: a stat per file instead of reading every file.  A file
+    modified in the last two seconds is read too (see :func:`_racy`).
     """
+    return signatures_digest({path: sig for root in roots for path, sig in scan_tree(root).items()})
+
+
+def signatures_digest(signatures: dict[str, Signature | None]) -> str:
     parts: list[str | bytes] = []
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder, name)
-            signature = file_signature(path)
-            parts.extend((str(path.relative_to(root)), repr(signature)))
-            if signature is not None and _racy(signature):
-                with contextlib.suppress(OSError):
-                    parts.append(path.read_bytes())
+    for path in sorted(signatures):
+        signature = signatures[path]
+        parts.extend((path, repr(signature)))
+        if signature is not None and _racy(signature):
+            with contextlib.suppress(OSError):
+                parts.append(Path(path).read_bytes())
     return digest(*parts)
 
 
@@ -142,9 +162,15 @@ class FileMemo(Generic[V]):
 
     entries: dict[Path, tuple[Signature, V]] = field(default_factory=dict)
     used: dict[Path, tuple[Signature, V]] = field(default_factory=dict)
+    signatures: dict[str, Signature | None] = field(default_factory=dict)
+
+    def prime(self, signatures: dict[str, Signature | None]) -> None:
+        """Signatures just taken by the caller (the dev server's change check): not taken again."""
+        self.signatures = signatures
 
     def get(self, path: Path, read: Callable[[], V]) -> V:
-        signature = file_signature(path)
+        key = str(path)
+        signature = self.signatures[key] if key in self.signatures else file_signature(path)
         known = self.entries.get(path)
         trusted = signature is not None and known is not None and known[0] == signature
         value = known[1] if trusted and known is not None else read()
@@ -154,7 +180,7 @@ class FileMemo(Generic[V]):
 
     def sweep(self) -> None:
         """End of a build: keep what it read, forget deleted files."""
-        self.entries, self.used = self.used, {}
+        self.entries, self.used, self.signatures = self.used, {}, {}
 
 
 @dataclass
@@ -174,6 +200,8 @@ class BuildCache:
     """Content files by path and signature -> SourceDocument (in memory only)."""
     keys: dict[str, tuple[Any, str, str, str]] = field(default_factory=dict)
     """Article path -> (document, options key, cleaned key, enriched key) (in memory only)."""
+    related: dict[str, Any] = field(default_factory=dict)
+    """Each article's related-article candidates and ranking (in memory only)."""
     nouns: ProperNounTally[str] = field(default_factory=ProperNounTally)
     """The corpus's proper nouns, tallied per article path (in memory only)."""
 

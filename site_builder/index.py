@@ -10,10 +10,11 @@ are taxonomies of one shape, so one function serves both.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .config import SiteConfig
 from .errors import Diagnostics, SiteError, SourceLocation
@@ -60,8 +61,12 @@ def build_site(
     config: SiteConfig,
     today: dt.date,
     diags: Diagnostics,
+    memo: dict[str, Any] | None = None,
 ) -> Site:
-    """Cross-reference everything; duplicate slugs are errors."""
+    """Cross-reference everything; duplicate slugs are errors.
+
+    ``memo`` lets the dev server skip re-ranking unchanged related articles.
+    """
     seen: dict[str, Article] = {}
     for item in sorted(articles, key=lambda a: a.path):
         if item.slug in seen:
@@ -84,7 +89,7 @@ def build_site(
         topics={t.slug: t for t in topics_sorted},
         by_person=by_person,
         by_topic=by_topic,
-        related=_all_related(published, by_person, by_topic),
+        related=_all_related(published, by_person, by_topic, memo),
         co_mentioned=_together(by_person, by_slug, lambda a: a.people),
         related_topics=_together(by_topic, by_slug, lambda a: a.topics),
         build_date=_build_date(config, published),
@@ -107,6 +112,7 @@ def _all_related(
     published: Sequence[Article],
     by_person: dict[str, tuple[str, ...]],
     by_topic: dict[str, tuple[str, ...]],
+    memo: dict[str, Any] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Article slug -> up to three others: most shared people and topics first, then newest.
 
@@ -114,19 +120,33 @@ def _all_related(
     minutes for 10,000 articles, so the candidates are the newest 50 articles
     sharing each person or topic (listings are newest first, so
     those win every tie) and the newest few overall.
+
+    ``memo`` (kept by the dev server) holds each article's candidate lists and
+    result: while the order of all articles stays the same, an article whose
+    candidates are unchanged keeps its related articles without scoring.
     """
     order = {a.slug: n for n, a in enumerate(published)}
     newest = [a.slug for a in published[: RELATED_COUNT + 1]]
+    if memo is not None and memo.get("") != (tuple(order), tuple(newest)):
+        memo.clear()
+        memo[""] = (tuple(order), tuple(newest))
     out: dict[str, tuple[str, ...]] = {}
     for article in published:
-        scores: Counter[str] = Counter({s: 0 for s in newest})
-        for person in set(article.people):
-            scores.update({s: 2 for s in by_person.get(person, ())[:CANDIDATES]})
-        for topic in set(article.topics):
-            scores.update(by_topic.get(topic, ())[:CANDIDATES])
+        people = [by_person.get(p, ())[:CANDIDATES] for p in sorted(set(article.people))]
+        topics = [by_topic.get(t, ())[:CANDIDATES] for t in sorted(set(article.topics))]
+        if memo is not None:
+            known = memo.get(article.slug)
+            if known is not None and known[0] == people and known[1] == topics:
+                out[article.slug] = known[2]
+                continue
+        scores: dict[str, int] = dict.fromkeys(newest, 0)
+        for slugs, weight in [*((s, 2) for s in people), *((s, 1) for s in topics)]:
+            for slug in slugs:
+                scores[slug] = scores.get(slug, 0) + weight
         scores.pop(article.slug, None)
-        ranked = sorted(scores, key=lambda s: (-scores[s], order[s]))
-        out[article.slug] = tuple(ranked[:RELATED_COUNT])
+        out[article.slug] = tuple(heapq.nsmallest(RELATED_COUNT, scores, key=lambda s: (-scores[s], order[s])))
+        if memo is not None:
+            memo[article.slug] = (people, topics, out[article.slug])
     return out
 
 

@@ -23,6 +23,7 @@ import shutil
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .cache import tree_signature
@@ -39,7 +40,7 @@ class LiveOutput:
 
     out_dir: Path
     assets: Path
-    index: Callable[[Path, Path], None] = index_site
+    index: Callable[[Path, Path], None] = field(default=partial(index_site, background=True))
     """Builds the search index of a site (first argument) into a folder (second)."""
     written: dict[str, bytes] = field(default_factory=dict)
     assets_signature: str = ""

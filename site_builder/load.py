@@ -93,13 +93,14 @@ def find_sources(folder: Path) -> list[Path]:
     """Markdown files directly in ``folder``, sorted by name for determinism."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+    return sorted((p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith(".")),
+                  key=lambda p: p.name)
 
 
-def slug_from_filename(path: Path, shown: str) -> str:
+def slug_from_filename(path: Path, shown: str | None = None) -> str:
     slug = path.stem
     if not schema.SLUG_RE.match(slug):
-        raise SiteError(SourceLocation(shown), "file name",
+        raise SiteError(SourceLocation(shown or display_path(path)), "file name",
                         f"'{path.name}' is not a valid slug",
                         "use lower-case letters, digits and hyphens, e.g. maria-kalesnikava.md")
     return slug
@@ -128,7 +129,7 @@ def load_articles(content_dir: Path, diags: Diagnostics,
         try:
             # The name is not the URL (the slug is), but a name that is not a
             # slug is a file nobody meant to add, or one that shells mangle.
-            slug_from_filename(path, display_path(path))
+            slug_from_filename(path)
             docs.append(read(path, content_dir, schema.ARTICLE))
         except SiteError as err:
             diags.error(err)

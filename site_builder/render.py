@@ -185,10 +185,20 @@ class Renderer:
         server reuses the job's output without building a view model at all.
         """
         site = self.site
-        card = self.card_inputs
-        person = self.person_inputs
-        topic = self.topic_inputs
-        every_card = tuple(card(s) for s in site.articles)
+        cards = {s: self.card_inputs(s) for s in site.articles}
+        people = {s: self.person_inputs(s) for s in site.people}
+        topics_ = {s: self.topic_inputs(s) for s in site.topics}
+
+        def card(slug: str) -> tuple[Any, ...]:
+            return cards[slug]
+
+        def person(slug: str) -> tuple[Any, ...]:
+            return people.get(slug) or self.person_inputs(slug)
+
+        def topic(slug: str) -> tuple[Any, ...]:
+            return topics_.get(slug) or self.topic_inputs(slug)
+
+        every_card = tuple(cards.values())
         jobs: list[Job] = [Job("index", every_card, lambda: list(self.index_pages()))]
         inputs: tuple[Any, ...]
         for slug, a in site.articles.items():

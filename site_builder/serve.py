@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .build import build
-from .cache import BuildCache, tree_signature
+from .cache import BuildCache, scan_tree, signatures_digest
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, SiteError
 from .live import LiveOutput
@@ -38,15 +38,14 @@ class DevState:
     """Hash of the watched sources at the last rebuild; unchanged means no work."""
     builds: int = 0
 
-    def sources_digest(self) -> str:
-        return tree_signature(self.config.content_dir) + tree_signature(self.config.templates_dir)
-
     def rebuild(self) -> bool:
         """Rebuild if the sources changed since the last time (coalescing bursts of saves)."""
-        fingerprint = self.sources_digest()
+        signatures = scan_tree(self.config.content_dir) | scan_tree(self.config.templates_dir)
+        fingerprint = signatures_digest(signatures)
         if fingerprint == self.fingerprint:
             return not self.errors
         self.fingerprint = fingerprint
+        self.cache.sources.prime(signatures)  # the build need not stat every file again
         self.builds += 1
         try:
             config = load_config(self.config.content_dir, self.config.out_dir,

@@ -25,8 +25,8 @@ def check_paths(outputs: Iterable[tuple[str, bytes]]) -> None:
     """Refuse duplicate or escaping output paths (before anything is written)."""
     seen: set[str] = set()
     for path, _ in outputs:
-        parts = Path(path).parts
-        if Path(path).is_absolute() or ".." in parts or not parts:
+        parts = [part for part in path.split("/") if part not in ("", ".")]
+        if path.startswith("/") or ".." in parts or not parts:
             raise SiteError(None, "output", f"refusing to write outside the output directory: {path!r}")
         if path in seen:
             raise SiteError(None, "output", f"two pages claim the same path: {path}")
