@@ -169,14 +169,25 @@ class FileMemo(Generic[V]):
         self.signatures = signatures
 
     def get(self, path: Path, read: Callable[[], V]) -> V:
+        signature, value = self.lookup(path)
+        if value is None:
+            value = read()
+        self.store(path, signature, value)
+        return value
+
+    def lookup(self, path: Path) -> tuple[Signature | None, V | None]:
+        """The file's signature now, and what was read from it if it is untouched since."""
         key = str(path)
         signature = self.signatures[key] if key in self.signatures else file_signature(path)
         known = self.entries.get(path)
-        trusted = signature is not None and known is not None and known[0] == signature
-        value = known[1] if trusted and known is not None else read()
+        if signature is not None and known is not None and known[0] == signature:
+            return signature, known[1]
+        return signature, None
+
+    def store(self, path: Path, signature: Signature | None, value: V) -> None:
+        """Keep ``value``, read from ``path`` when it had ``signature``, for the next build."""
         if signature is not None and not _racy(signature):
             self.used[path] = (signature, value)
-        return value
 
     def sweep(self) -> None:
         """End of a build: keep what it read, forget deleted files."""

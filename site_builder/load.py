@@ -8,14 +8,16 @@ them so that one bad file does not hide the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import schema
 from .cache import FileMemo
 from .errors import Diagnostics, SiteError, SourceLocation, display_path
 from .markdown import check_nesting
 from .model import Person, SourceDocument, Topic
+from .parallel import map_ordered
 from .yamlio import load_mapping
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -106,45 +108,63 @@ def slug_from_filename(path: Path, shown: str | None = None) -> str:
     return slug
 
 
-Reader = Callable[[Path, Path, dict[str, schema.Field]], SourceDocument]
+Loaded = tuple[SourceDocument | None, tuple[Any, ...] | None]
+"""A document, or the parts of the SiteError that refused it (exceptions with a
+location do not pickle back from a worker process)."""
 
 
-def _reader(memo: FileMemo[SourceDocument] | None) -> Reader:
-    """load_document, or one that skips files the memo holds unchanged (dev server)."""
-    if memo is None:
-        return load_document
+def _load_or_error(path: Path, content_dir: Path, kind: dict[str, schema.Field], with_slug: bool) -> Loaded:
+    try:
+        if with_slug:
+            # The name is not the URL (the slug is), but a name that is not a
+            # slug is a file nobody meant to add, or one that shells mangle.
+            slug_from_filename(path)
+        return load_document(path, content_dir, kind), None
+    except SiteError as err:
+        return None, (err.location, err.topic, err.message, err.hint)
 
-    def read(path: Path, content_dir: Path, kind: dict[str, schema.Field]) -> SourceDocument:
-        return memo.get(path, lambda: load_document(path, content_dir, kind))
 
-    return read
+def load_all(paths: Sequence[Path], content_dir: Path, kind: dict[str, schema.Field], diags: Diagnostics,
+             memo: FileMemo[SourceDocument] | None = None, with_slug: bool = False) -> list[SourceDocument]:
+    """The documents at ``paths``, in order; each bad file recorded in ``diags`` and skipped.
+
+    Files the memo holds unchanged (dev server) are not read; the others are
+    read and parsed on every core.  Errors are reported in file order, as a
+    serial loop would.
+    """
+    looked = [memo.lookup(path) if memo is not None else (None, None) for path in paths]
+    missing = [n for n, (_, doc) in enumerate(looked) if doc is None]
+    loaded = map_ordered(lambda i: _load_or_error(paths[missing[i]], content_dir, kind, with_slug), len(missing))
+    outcome: dict[int, Loaded] = {n: (doc, None) for n, (_, doc) in enumerate(looked) if doc is not None}
+    outcome.update(zip(missing, loaded, strict=True))
+    docs = []
+    for n, path in enumerate(paths):
+        doc, error = outcome[n]
+        if doc is None:
+            assert error is not None
+            diags.error(SiteError(*error))
+            continue
+        if memo is not None:
+            memo.store(path, looked[n][0], doc)
+        docs.append(doc)
+    return docs
 
 
 def load_articles(content_dir: Path, diags: Diagnostics,
                   memo: FileMemo[SourceDocument] | None = None) -> list[SourceDocument]:
     """Every article source; bad files are recorded in ``diags`` and skipped."""
-    read = _reader(memo)
-    docs = []
-    for path in find_sources(content_dir / "articles"):
-        try:
-            # The name is not the URL (the slug is), but a name that is not a
-            # slug is a file nobody meant to add, or one that shells mangle.
-            slug_from_filename(path)
-            docs.append(read(path, content_dir, schema.ARTICLE))
-        except SiteError as err:
-            diags.error(err)
-    return docs
+    return load_all(find_sources(content_dir / "articles"), content_dir, schema.ARTICLE, diags, memo,
+                    with_slug=True)
 
 
 def _load_registry(folder: Path, content_dir: Path, kind: dict[str, schema.Field],
                    diags: Diagnostics, memo: FileMemo[SourceDocument] | None) -> list[tuple[str, SourceDocument]]:
     """(slug, document) for each file of a registry folder; people and topics alike."""
-    read = _reader(memo)
-    found = []
+    found: list[tuple[str, SourceDocument]] = []
     for path in find_sources(folder):
+        docs = load_all([path], content_dir, kind, diags, memo)
         try:
-            doc = read(path, content_dir, kind)
-            found.append((slug_from_filename(path, doc.path), doc))
+            found.extend((slug_from_filename(path, doc.path), doc) for doc in docs)
         except SiteError as err:
             diags.error(err)
     return found

@@ -24,7 +24,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .cache import BuildCache, Memo
 from .clean.rules import CleanOptions
@@ -38,6 +38,7 @@ PROBE = 16
 """Items done serially first: if nearly all were cache hits, the rest stay serial too."""
 
 Prepare = Callable[..., "Article | None"]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -197,3 +198,29 @@ def warm_memos(memos: Sequence[Memo[Any]], count: int, work: Callable[[int], obj
                     memo.hits -= len(new)
     finally:
         _WARM = None
+
+
+_TASK: Callable[[int], Any] | None = None
+"""The task the forked workers of :func:`map_ordered` inherit."""
+
+
+def _run_task(index: int) -> Any:
+    assert _TASK is not None, "worker started without a task"
+    return _TASK(index)
+
+
+def map_ordered(task: Callable[[int], R], count: int, processes: int | None = None) -> list[R]:
+    """``[task(i) for i in range(count)]``, on every core when that pays; results in order.
+
+    Workers are forked and inherit ``task``; what it returns must pickle.
+    """
+    processes = processes or workers()
+    if processes < 2 or count < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(i) for i in range(count)]
+    global _TASK
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            return pool.map(_run_task, range(count), chunksize=max(1, count // (processes * 8)))
+    finally:
+        _TASK = None

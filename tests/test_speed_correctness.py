@@ -67,6 +67,10 @@ def test_parallel_build_equals_serial(full_site: Path, monkeypatch: pytest.Monke
 
 def test_parallel_build_reports_the_same_errors(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (full_site / "content/articles/bad.md").write_text("---\ntitle: Bad\npeople: [nobody-known]\n---\nText.\n")
+    # Refused while loading (read on every core in a parallel build), in file order:
+    (full_site / "content/articles/a-unclosed.md").write_text("---\ntitle: A\n")
+    (full_site / "content/articles/Not_A_Slug.md").write_text("---\ntitle: N\n---\nText.\n")
+    (full_site / "content/articles/z-bad-yaml.md").write_text("---\ntitle: [x\n---\nText.\n")
     failures = []
     for mode in (_serial, _parallel):
         mode(monkeypatch)
@@ -74,6 +78,8 @@ def test_parallel_build_reports_the_same_errors(full_site: Path, monkeypatch: py
             _build(full_site, "public")
         failures.append([d.format() for d in failed.value.diagnostics.items])
     assert failures[0] == failures[1] and any("nobody-known" in f for f in failures[0])
+    named = [name for f in failures[0] for name in ("Not_A_Slug", "a-unclosed", "z-bad-yaml") if name in f]
+    assert named == ["Not_A_Slug", "a-unclosed", "z-bad-yaml"]
 
 
 def test_parallel_build_fills_the_cache(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
