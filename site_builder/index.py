@@ -90,10 +90,24 @@ def build_site(
         by_person=by_person,
         by_topic=by_topic,
         related=_all_related(published, by_person, by_topic, memo),
-        co_mentioned=_together(by_person, by_slug, lambda a: a.people),
-        related_topics=_together(by_topic, by_slug, lambda a: a.topics),
+        co_mentioned=_remembered(memo, "co_mentioned", (by_person, [a.people for a in published]),
+                                 lambda: _together(by_person, by_slug, lambda a: a.people)),
+        related_topics=_remembered(memo, "related_topics", (by_topic, [a.topics for a in published]),
+                                   lambda: _together(by_topic, by_slug, lambda a: a.topics)),
         build_date=_build_date(config, published),
     )
+
+
+def _remembered(memo: dict[str, Any] | None, name: str, inputs: object, compute: Callable[[], T]) -> T:
+    """``compute()``, or its last result if ``inputs`` equal the last ones (dev server)."""
+    if memo is None:
+        return compute()
+    known = memo.get(name)
+    if known is not None and known[0] == inputs:
+        return known[1]  # type: ignore[no-any-return]
+    result = compute()
+    memo[name] = (inputs, result)
+    return result
 
 
 def _taxonomy(
