@@ -168,13 +168,6 @@ class FileMemo(Generic[V]):
         """Signatures just taken by the caller (the dev server's change check): not taken again."""
         self.signatures = signatures
 
-    def get(self, path: Path, read: Callable[[], V]) -> V:
-        signature, value = self.lookup(path)
-        if value is None:
-            value = read()
-        self.store(path, signature, value)
-        return value
-
     def lookup(self, path: Path) -> tuple[Signature | None, V | None]:
         """The file's signature now, and what was read from it if it is untouched since."""
         key = str(path)

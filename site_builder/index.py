@@ -89,7 +89,7 @@ def build_site(
         topics={t.slug: t for t in topics_sorted},
         by_person=by_person,
         by_topic=by_topic,
-        related=_all_related(published, by_person, by_topic, memo),
+        related=_all_related(published, by_person, by_topic, None if memo is None else memo.setdefault("related", {})),
         co_mentioned=_remembered(memo, "co_mentioned", (by_person, [a.people for a in published]),
                                  lambda: _together(by_person, by_slug, lambda a: a.people)),
         related_topics=_remembered(memo, "related_topics", (by_topic, [a.topics for a in published]),

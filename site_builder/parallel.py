@@ -68,6 +68,11 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
+def _pool_pays(processes: int, count: int) -> bool:
+    """Whether forking ``processes`` workers for ``count`` items can beat a serial loop."""
+    return processes >= 2 and count >= MIN_PARALLEL and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _one(index: int) -> _Result:
     job = _JOB
     assert job is not None, "worker started without a job"
@@ -105,8 +110,7 @@ def prepare_all(
 ) -> list[Article]:
     """``[prepare(doc, ...) for doc in docs]`` without the Nones, on ``processes`` cores."""
     processes = processes or workers()
-    serial = (processes < 2 or len(docs) < MIN_PARALLEL
-              or "fork" not in multiprocessing.get_all_start_methods())
+    serial = not _pool_pays(processes, len(docs))
     # Probe: the first few articles serially; if they were cache hits, so will the rest be.
     probe = len(docs) if serial else PROBE
     hits = cache.enriched.hits
@@ -173,7 +177,7 @@ def warm_memos(memos: Sequence[Memo[Any]], count: int, work: Callable[[int], obj
     one core, or the first :data:`PROBE` items were hits in the first memo).
     """
     processes = processes or workers()
-    if processes < 2 or count < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if not _pool_pays(processes, count):
         return
     probe = min(PROBE, count)
     before = [(memo.hits, memo.misses) for memo in memos]
@@ -215,7 +219,7 @@ def map_ordered(task: Callable[[int], R], count: int, processes: int | None = No
     Workers are forked and inherit ``task``; what it returns must pickle.
     """
     processes = processes or workers()
-    if processes < 2 or count < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    if not _pool_pays(processes, count):
         return [task(i) for i in range(count)]
     global _TASK
     _TASK = task

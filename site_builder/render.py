@@ -189,9 +189,6 @@ class Renderer:
         people = {s: self.person_inputs(s) for s in site.people}
         topics_ = {s: self.topic_inputs(s) for s in site.topics}
 
-        def card(slug: str) -> tuple[Any, ...]:
-            return cards[slug]
-
         def person(slug: str) -> tuple[Any, ...]:
             return people.get(slug) or self.person_inputs(slug)
 
@@ -203,17 +200,17 @@ class Renderer:
         inputs: tuple[Any, ...]
         for slug, a in site.articles.items():
             inputs = (a, tuple(person(p) for p in a.people), tuple(topic(t) for t in a.topics),
-                      tuple(card(s) for s in site.related.get(slug, ())))
+                      tuple(cards[s] for s in site.related.get(slug, ())))
             jobs.append(Job(f"article:{slug}", inputs, lambda s=slug: [self.article_page(s)]))  # type: ignore[misc]
         jobs.append(Job("people", tuple(person(p) for p in site.people), lambda: list(self.people_index_pages())))
         for slug, p in site.people.items():
             inputs = (p, tuple(person(q) for q in site.co_mentioned.get(slug, ())),
-                      tuple(card(s) for s in site.by_person.get(slug, ())))
+                      tuple(cards[s] for s in site.by_person.get(slug, ())))
             jobs.append(Job(f"person:{slug}", inputs, lambda p=p: list(self.person_pages(p))))  # type: ignore[misc]
         jobs.append(Job("topics", tuple(topic(t) for t in site.topics), lambda: list(self.topics_index_pages())))
         for slug, t in site.topics.items():
             inputs = (t, tuple(topic(u) for u in site.related_topics.get(slug, ())),
-                      tuple(card(s) for s in site.by_topic.get(slug, ())))
+                      tuple(cards[s] for s in site.by_topic.get(slug, ())))
             jobs.append(Job(f"topic:{slug}", inputs, lambda t=t: list(self.topic_page(t))))  # type: ignore[misc]
         topics = tuple(site.topics.values())
         jobs.append(Job("feed", (self.feed_inputs(site.articles), topics), lambda: [
