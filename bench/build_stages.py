@@ -1,0 +1,82 @@
+"""Where one full build spends its time: wall time per stage, in process.
+
+Generates the corpus of ``build_bench.py`` (N articles, 300 people, 24 topics)
+into ``bench/out/stages-nN``, builds it from a clean state (no output, empty
+disk cache) and prints the wall time of each stage of ``build.build`` and of
+Pagefind, and the peak memory of the largest child process (Pagefind's, at
+these sizes; pool workers are children too).
+
+    .venv/bin/python bench/build_stages.py --n 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import resource
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import build_bench  # noqa: E402
+
+from site_builder import build as build_module  # noqa: E402
+from site_builder import load  # noqa: E402
+from site_builder.clean.gazetteer import ProperNounTally  # noqa: E402
+from site_builder.config import load_config  # noqa: E402
+
+STAGES = [(load, "load_people", "load people"), (load, "load_topics", "load topics"),
+          (load, "load_articles", "load articles"), (ProperNounTally, "update", "corpus proper nouns"),
+          (build_module, "with_corpus", "cleaner options"),
+          (build_module, "prepare_all", "clean + enrich"), (build_module, "build_site", "index"),
+          (build_module, "check_site", "check"), (build_module, "render_site", "render"),
+          (build_module, "index_site", "Pagefind"), (build_module, "write_site", "write (Pagefind included)")]
+
+
+def timed(times: dict[str, float], label: str, f: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            times[label] = times.get(label, 0.0) + time.perf_counter() - start
+    return wrapper
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
+    n = parser.parse_args().n
+    work = build_bench.OUT / f"stages-n{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    people, topics, articles = build_bench.corpus(n)
+    build_bench.write_ours(work / "content", people, topics, articles)
+    os.environ["XDG_CACHE_HOME"] = str(work / ".xdg-cache")
+    times: dict[str, float] = {}
+    for module, name, label in STAGES:
+        setattr(module, name, timed(times, label, getattr(module, name)))
+    config = load_config(work / "content", work / "public", ROOT / "templates", None, False,
+                         {"SOURCE_DATE_EPOCH": "1765584000"})
+    start = time.perf_counter()
+    result = build_module.build(config)
+    total = time.perf_counter() - start
+    print(f"N = {n}: {result.files} files")
+    for _, _, label in STAGES:
+        print(f"{label:<28}{times.get(label, 0.0):>8.2f} s")
+    print(f"{'whole build':<28}{total:>8.2f} s")
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"largest child process peak memory: {child_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
