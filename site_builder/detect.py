@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 from .model import Person, Topic
 
@@ -95,8 +96,9 @@ def _words(name: str) -> list[str]:
     return [m.group() for m in CAPITAL_WORD.finditer(name)] or name.split()
 
 
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):
+    """One capitalised word of a text (a tuple: texts have many, and they are made in a hot loop)."""
+
     start: int
     end: int
     text: str
@@ -106,12 +108,8 @@ class _Word:
 
 def capital_words(text: str) -> list[_Word]:
     """Every capitalised word of ``text`` with its offsets."""
-    out = []
-    for m in CAPITAL_WORD.finditer(text):
-        word = m.group()
-        if word[0].isupper():
-            out.append(_Word(m.start(), m.end(), word, word.casefold()))
-    return out
+    return [_Word(m.start(), m.end(), word, word.casefold())
+            for m in CAPITAL_WORD.finditer(text) if (word := m.group())[0].isupper()]
 
 
 def adjacent(text: str, left: _Word, right: _Word) -> bool:
@@ -120,42 +118,77 @@ def adjacent(text: str, left: _Word, right: _Word) -> bool:
     return (gap.isspace() or gap == "") and gap.count("\n") <= 1 and left.end < right.start
 
 
+_END = "\0"
+"""The key under which a trie node keeps the slug of the name that ends there (no word contains it)."""
+
+_Trie = dict[str, Any]
+"""Word -> child node; ``_END`` -> the slug whose name ends at this node."""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """What the matcher needs of one name, worked out once per distinct name."""
+
+    variants: tuple[tuple[str, ...], ...]
+    """The name's words case-folded, and also without diacritics."""
+    keys: tuple[str, ...] | None
+    """Transliteration keys of the words, for probable aliases (names of two words or more)."""
+    surnames: tuple[str, ...]
+    """The last word, when it may stand alone (long enough, in a name of two words or more)."""
+
+
+@lru_cache(maxsize=65536)
+def _compile_name(name: str) -> _Compiled:
+    words = _words(name)
+    variants = tuple({tuple(w.casefold() for w in words), tuple(fold(w) for w in words)})
+    keys = tuple(word_key(w) for w in words) if len(words) > 1 else None
+    surnames = (tuple({words[-1].casefold(), fold(words[-1])})
+                if len(words) > 1 and len(words[-1]) >= MIN_SURNAME else ())
+    return _Compiled(variants, keys if keys and all(keys) else None, surnames)
+
+
+def _insert(trie: _Trie, tokens: tuple[str, ...], slug: str) -> None:
+    node = trie
+    for token in tokens:
+        node = node.setdefault(token, {})
+    if _END not in node or slug < node[_END]:
+        node[_END] = slug  # two people with one name: the first slug wins, as everywhere
+
+
 class PeopleMatcher:
-    """The registry compiled for one-pass scanning."""
+    """The registry compiled for one-pass scanning.
+
+    Names are kept in two tries of words (case-folded words, and
+    transliteration keys for probable aliases), so each capitalised word of a
+    text costs one dictionary lookup unless a name starts there, and the
+    longest name wins.
+    """
 
     def __init__(self, people: Sequence[Person]) -> None:
         self.people = tuple(people)
-        self.names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        self.keys: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.order = {person.slug: n for n, person in enumerate(self.people)}
+        """Slug -> position in the registry, the order in which an article lists its people."""
+        self.names: _Trie = {}
+        self.keys: _Trie = {}
         self.surnames: dict[str, set[str]] = {}
         for person in self.people:
             for name in person.names:
-                words = _words(name)
-                for variant in {tuple(w.casefold() for w in words), tuple(fold(w) for w in words)}:
-                    self.names.setdefault(variant[0], []).append((variant, person.slug))
-                if len(words) > 1:
-                    keys = tuple(word_key(w) for w in words)
-                    if all(keys):
-                        self.keys.setdefault(keys[0], []).append((keys, person.slug))
-                    if len(words[-1]) >= MIN_SURNAME:
-                        for surname in {words[-1].casefold(), fold(words[-1])}:
-                            self.surnames.setdefault(surname, set()).add(person.slug)
-        for table in (self.names, self.keys):
-            for options in table.values():
-                options.sort(key=lambda o: (-len(o[0]), o[1]))
+                compiled = _compile_name(name)
+                for variant in compiled.variants:
+                    _insert(self.names, variant, person.slug)
+                if compiled.keys is not None:
+                    _insert(self.keys, compiled.keys, person.slug)
+                for surname in compiled.surnames:
+                    self.surnames.setdefault(surname, set()).add(person.slug)
 
     def _full(self, words: list[_Word], i: int, text: str) -> tuple[str, int, str] | None:
         """(slug, words used, kind) for a name or probable alias starting at word ``i``."""
-        for table, kind, get in ((self.names, "name", lambda w: w.key), (self.keys, "probable", None)):
-            first = words[i].key if get else word_key(words[i].text)
-            for tokens, slug in table.get(first, ()):
-                n = len(tokens)
-                if i + n > len(words) or (kind == "probable" and n < 2):
-                    continue
-                if all(adjacent(text, words[i + k - 1], words[i + k]) and
-                       (words[i + k].key if get else word_key(words[i + k].text)) == tokens[k]
-                       for k in range(1, n)):
-                    return slug, n, kind
+        found = _longest(self.names, words, i, text, False)
+        if found is not None:
+            return found[0], found[1], "name"
+        found = _longest(self.keys, words, i, text, True)
+        if found is not None and found[1] >= 2:
+            return found[0], found[1], "probable"
         return None
 
     def scan(self, text: str) -> list[Hit]:
@@ -199,17 +232,41 @@ class PeopleMatcher:
         return None
 
 
+def _longest(trie: _Trie, words: list[_Word], i: int, text: str, by_key: bool) -> tuple[str, int] | None:
+    """(slug, words used) of the longest name in ``trie`` that starts at word ``i``."""
+    node = trie.get(word_key(words[i].text) if by_key else words[i].key)
+    best = None
+    j = i
+    while node is not None:
+        slug = node.get(_END)
+        if slug is not None:
+            best = slug, j - i + 1
+        j += 1
+        if j >= len(words) or not adjacent(text, words[j - 1], words[j]):
+            break
+        node = node.get(word_key(words[j].text) if by_key else words[j].key)
+    return best
+
+
 _MATCHERS: dict[tuple[int, ...], PeopleMatcher] = {}
+_LAST: dict[int, tuple[tuple[Person, ...], PeopleMatcher]] = {}
+"""The tuple last asked about, by id, with its matcher: every article of a build asks with the same one."""
 
 
 def matcher_for(people: Sequence[Person]) -> PeopleMatcher:
     """The compiled matcher for this registry, built once per registry object set."""
+    last = _LAST.get(id(people))
+    if last is not None and last[0] is people:
+        return last[1]  # a tuple cannot change, so the same one has the same matcher
     key = tuple(map(id, people))
     found = _MATCHERS.get(key)
     if found is None:
         if len(_MATCHERS) > 16:
             _MATCHERS.clear()
         found = _MATCHERS[key] = PeopleMatcher(people)  # keeps the people alive, so ids stay unique
+    if isinstance(people, tuple):
+        _LAST.clear()
+        _LAST[id(people)] = people, found
     return found
 
 
@@ -276,8 +333,8 @@ def probable_person(name: str, people: Sequence[Person]) -> Person | None:
     key = name_key(name)
     if not key:
         return None
-    by_slug = {p.slug: p for p in people}
-    for keys, slug in matcher_for(people).keys.get(key.split()[0], ()):
-        if " ".join(keys) == key:
-            return by_slug[slug]
-    return None
+    node: _Trie | None = matcher_for(people).keys
+    for token in key.split():
+        node = node.get(token) if node is not None else None
+    slug = node.get(_END) if node is not None else None
+    return next((p for p in people if p.slug == slug), None) if slug is not None else None

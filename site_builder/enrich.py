@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from slugify import slugify
 
-from .detect import find_people, find_topics
+from .detect import find_people, find_topics, matcher_for
 from .errors import SiteError, SourceLocation
 from .model import Article, Change, Person, SourceDocument, Topic
 from .schema import SLUG_RE
@@ -128,10 +128,10 @@ def enrich(
     if not SLUG_RE.match(slug):
         raise SiteError(SourceLocation(doc.path, doc.meta_lines.get("slug")), "front matter",
                         f"invalid slug {slug!r}")
-    known_people = {p.slug for p in people}
-    known_topics = {t.slug for t in topics}
-    for key, known in (("people", known_people), ("topics", known_topics)):
-        for item in meta.get(key, ()):
+    for key, registry in (("people", people), ("topics", topics)):
+        listed = meta.get(key, ())
+        known = {entry.slug for entry in registry} if listed else set()
+        for item in listed:
             if item not in known:
                 raise SiteError(SourceLocation(doc.path, doc.meta_lines.get(key)), "front matter",
                                 f"unknown {'person' if key == 'people' else 'topic'} '{item}'",
@@ -140,7 +140,8 @@ def enrich(
     mentions = find_people(text, people)
     person_slugs = meta.get("people")
     if person_slugs is None:
-        person_slugs = tuple(p.slug for p in people if p.slug in mentions)
+        order = matcher_for(people).order
+        person_slugs = tuple(sorted(mentions, key=order.__getitem__))
     topic_slugs = meta.get("topics")
     if topic_slugs is None:
         topic_slugs = tuple(find_topics(title, body, topics, topic_body_hits, topic_title_hits))

@@ -28,11 +28,14 @@ class PersonLinks:
     urls: dict[str, str]
     done: set[str] = field(default_factory=set)
 
-    def first_hit(self, text: str) -> Hit | None:
+    def pending(self, text: str) -> list[Hit]:
+        """The hits of ``text`` to link, in order: the first mention of each person not linked yet."""
+        out = []
         for hit in self.matcher.scan(text):
             if hit.kind != "surname" and hit.slug in self.urls and hit.slug not in self.done:
-                return hit
-        return None
+                self.done.add(hit.slug)
+                out.append(hit)
+        return out
 
 
 def person_links(people: Sequence[Person], url_of: dict[str, str]) -> PersonLinks:
@@ -50,20 +53,16 @@ def _text(content: str) -> Token:
 def _link_text(links: PersonLinks, content: str) -> list[Token]:
     """``content`` as text tokens, with the first mention of each pending person linked."""
     out: list[Token] = []
-    rest = content
-    while rest:
-        hit = links.first_hit(rest)
-        if hit is None:
-            break
-        links.done.add(hit.slug)
-        if hit.start:
-            out.append(_text(rest[: hit.start]))
+    at = 0
+    for hit in links.pending(content):
+        if hit.start > at:
+            out.append(_text(content[at: hit.start]))
         link = Token("link_open", "a", 1)
         link.attrs = {"href": links.urls[hit.slug], "class": "person-link"}
-        out.extend([link, _text(rest[hit.start: hit.end]), Token("link_close", "a", -1)])
-        rest = rest[hit.end:]
-    if rest:
-        out.append(_text(rest))
+        out.extend([link, _text(content[hit.start: hit.end]), Token("link_close", "a", -1)])
+        at = hit.end
+    if at < len(content):
+        out.append(_text(content[at:]))
     return out
 
 
