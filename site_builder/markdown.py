@@ -123,11 +123,16 @@ def _image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Optio
     return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}"{title_attr} loading="lazy">'
 
 
+_OWN_PATH = re.compile(r"/(?![/\\])[^\t\r\n\\]*\Z")
+"""A root-relative path such as every person link: ours without parsing it (no second slash or
+backslash after the first, and no tab or newline that a URL parser would drop to make one)."""
+
+
 def _link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     href = str(token.attrs.get("href", ""))
     origin = env.get("origin", "") if isinstance(env, dict) else ""
-    if is_external(href, origin):
+    if not _OWN_PATH.match(href) and is_external(href, origin):
         token.attrSet("rel", "noopener noreferrer")
     return self.renderToken(tokens, idx, options, env)
 

@@ -20,7 +20,7 @@ from scanner import scan_html
 from site_builder import load, schema
 from site_builder.clean import clean_markdown, clean_raw
 from site_builder.errors import SiteError
-from site_builder.markdown import check_nesting, render_markdown
+from site_builder.markdown import _OWN_PATH, check_nesting, is_external, render_markdown
 from site_builder.yamlio import load_mapping
 
 ORIGIN = "https://example.org"
@@ -120,3 +120,16 @@ def test_renderer_is_total_and_safe(raw_html: bool, text: str) -> None:
     html = render_markdown(text, ORIGIN, allow_html=raw_html)
     # Escaped text may mention <script> or javascript:; markup may not.
     assert scan_html(html, ORIGIN, "x.html") == []
+
+
+HREF_PIECES = st.sampled_from(["/", "//", "\\", "/\\", "\t", "\n", "\r", " ", "evil.test", "people", "x", ":", "@",
+                               "%2f", "%5c", "?", "#", "https:", "javascript:", ".", ".."])
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=40), st.lists(HREF_PIECES, max_size=12).map("".join)).map(lambda s: "/" + s))
+def test_links_taken_for_ours_without_parsing_are_ours(href: str) -> None:
+    # The renderer skips parsing hrefs that look like our own paths (every person
+    # link); that shortcut must never let an external link through without rel.
+    if _OWN_PATH.match(href):
+        assert not is_external(href, ORIGIN)
