@@ -353,6 +353,7 @@ class Renderer:
                 "person.html", urls.person(p.slug, page.number), title=p.name,
                 description=f"{p.name}: {p.role or 'person'} in our coverage, {len(slugs)} articles.",
                 person=view, articles=[self.card(s) for s in page.items], json_ld=ld,
+                searchable=page.number == 1,  # one search result per person, not one per page
                 pager=self.pager(page, lambda n, s=p.slug: urls.person(s, n)),
             )
 
@@ -372,6 +373,7 @@ class Renderer:
             yield self._render("topic.html", urls.topic(t.slug, page.number), title=t.name,
                                description=_first_line(t.body) or f"Articles on {t.name}.",
                                topic=view, articles=[self.card(s) for s in page.items],
+                               searchable=page.number == 1,
                                pager=self.pager(page, lambda n, s=t.slug: urls.topic(s, n)))
 
     # -- feeds and maps ----------------------------------------------------

@@ -55,6 +55,12 @@ SEARCH = "/search/"
 REPORT = "/_report/"
 STYLESHEET = "/assets/style.css"
 
+SEARCHABLE = "{articles,people,topics}/*/index.html"
+"""The output files that can enter the search index (a Pagefind glob): every article page and the
+first page of each person and topic.  The templates mark what is indexed in them; this spares
+the indexer from reading the thousands of list pages (home, indexes, later pages) that it
+would only skip."""
+
 RESERVED_TOP = frozenset({"_headers", "_redirects", "netlify.toml"})
 """Files Netlify interprets: no content may produce them."""
 

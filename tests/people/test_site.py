@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -117,10 +118,29 @@ def test_people_and_person_pages_paginate_past_50(empty_site: Path, build_site: 
         person_file(empty_site, f"person-{n:02d}", f"Ihar Person{n:02d}x")
     for n in range(51):
         article_file(empty_site, f"a-{n:02d}", "Ihar Person00x was there.", date=f"2025-01-{1 + n % 28:02d}")
+    write(empty_site / "content/topics/trials.md", "---\nname: Trials\nkeywords: [trial]\n---\nCourts.\n")
+    for n in range(51):
+        article_file(empty_site, f"t-{n:02d}", "A trial.", date=f"2025-02-{1 + n % 28:02d}", meta="topics: [trials]\n")
     build_site(empty_site)
     assert (empty_site / "public/people/page/2/index.html").is_file()
     assert (empty_site / "public/people/person-00/page/2/index.html").is_file()
     assert not (empty_site / "public/people/person-01/page/2").exists()
+    assert (empty_site / "public/topics/trials/page/2/index.html").is_file()
+    # One search result per person and topic: only the first page of each list is indexed.
+    indexed = _indexed_urls(empty_site / "public")
+    assert {u for u in indexed if u.startswith(("/people/person-00/", "/topics/trials/"))} == {
+        "/people/person-00/", "/topics/trials/"}
+    assert {f"/articles/a-{n:02d}/" for n in range(51)} <= set(indexed)
+
+
+def _indexed_urls(public: Path) -> list[str]:
+    """The URL of every page in the Pagefind index (each fragment is gzipped 'pagefind_dcd' + JSON)."""
+    urls = []
+    for fragment in (public / "pagefind/fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        urls.append(json.loads(data[len(b"pagefind_dcd"):])["url"])
+    return urls
 
 
 def test_review_stubs_get_no_page(empty_site: Path, build_site: Builder) -> None:
