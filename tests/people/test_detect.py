@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from site_builder.detect import find_people, name_key, person_hits
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from site_builder.detect import CAPITAL_WORD, find_people, name_key, person_hits
 from site_builder.model import Person
 
 KALESNIKAVA = Person("maria-kalesnikava", "Maria Kalesnikava", ("Maria Kolesnikova",), "p.md")
@@ -67,3 +71,15 @@ def test_diacritics_in_a_registered_alias() -> None:
     ales = Person("ales-bialiatski", "Ales Bialiatski", ("Aleś Bialacki",), "p.md")
     assert set(find_people("Aleś Bialacki and Ales Bialacki", [ales])) == {"ales-bialiatski"}
     assert len(person_hits("Aleś Bialacki and Ales Bialacki", [ales])) == 2
+
+
+PLAIN_CAPITAL_WORD = re.compile(r"(?<![\w-])[^\W\d_a-z][^\W\d_]*(?:-[^\W\d_]+)*")
+"""What CAPITAL_WORD means; CAPITAL_WORD is spelled for speed."""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(st.sampled_from(
+    [*"aAzZ-_1 \n\t'’éÉЁёß.,;:()\"", "Maria", "Kalesnikava", "\u0301", "McFaul", "iPhone", "\u00a0", "ǅ"]),
+    max_size=20).map("".join)))
+def test_capital_word_finds_what_its_plain_spelling_finds(text: str) -> None:
+    assert [m.span() for m in CAPITAL_WORD.finditer(text)] == [m.span() for m in PLAIN_CAPITAL_WORD.finditer(text)]
