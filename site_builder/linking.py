@@ -9,7 +9,6 @@ instance serves every article.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -17,12 +16,11 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .detect import Hit, PeopleMatcher
-from .model import Person
 
 
 @dataclass
 class PersonLinks:
-    """The people of one article, compiled, and the URL of each one's page."""
+    """The registry, compiled, and the URL of the page of each person to link in one article."""
 
     matcher: PeopleMatcher
     urls: dict[str, str]
@@ -38,10 +36,14 @@ class PersonLinks:
         return out
 
 
-def person_links(people: Sequence[Person], url_of: dict[str, str]) -> PersonLinks:
-    """What the ``person_links`` rule needs, for the people in ``url_of``."""
-    linked = [p for p in people if p.slug in url_of]
-    return PersonLinks(PeopleMatcher(linked), {p.slug: url_of[p.slug] for p in linked})
+def person_links(matcher: PeopleMatcher, url_of: dict[str, str]) -> PersonLinks:
+    """What the ``person_links`` rule needs: the whole registry's matcher, and who to link where.
+
+    The matcher knows every registered name, not only the linked people's, so
+    that text is read as detection read it: in "Maria Kalesnikava Jr", when
+    someone of that name is registered, no other Maria Kalesnikava is linked.
+    """
+    return PersonLinks(matcher, dict(url_of))
 
 
 def _text(content: str) -> Token:

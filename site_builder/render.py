@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from markupsafe import Markup
 from . import urls
 from .cache import BuildCache, data_digest, tree_digest
 from .config import SiteConfig
+from .detect import PeopleMatcher, matcher_for
 from .enrich import first_paragraph
 from .errors import Diagnostic, SiteError, SourceLocation, display_path
 from .index import Page, paginate
@@ -126,13 +128,24 @@ class Renderer:
                             "template", str(exc)) from exc
         return urls.output_path(url), self.cache.pages.put(key, text.encode("utf-8"))
 
+    @cached_property
+    def matcher(self) -> PeopleMatcher:
+        """The registry compiled for finding names (see :mod:`linking`)."""
+        return matcher_for(tuple(self.site.people.values()))
+
+    @cached_property
+    def names_key(self) -> str:
+        """Hash of every registered name: which words are a name shapes each article's person links."""
+        return data_digest([(p.slug, p.names) for p in self.site.people.values()])
+
     def markdown(self, text: str, links: list[tuple[str, str]] | None = None) -> str:
         """HTML of ``text`` (cached), linking the people in ``links`` (slug, url)."""
-        key = data_digest([text, self.config.base_url, self.config.allow_raw_html, links or []])
+        key = data_digest([text, self.config.base_url, self.config.allow_raw_html, links or [],
+                           self.names_key if links else ""])
         cached = self.cache.html.get(key)
         if cached is not None:
             return cached
-        env = {"person_links": person_links([self.site.people[s] for s, _ in links or []], dict(links or []))}
+        env = {"person_links": person_links(self.matcher, dict(links or []))}
         html = render_markdown(text, self.config.base_url, self.config.allow_raw_html, env=env)
         return self.cache.html.put(key, html)
 
@@ -200,7 +213,7 @@ class Renderer:
         inputs: tuple[Any, ...]
         for slug, a in site.articles.items():
             inputs = (a, tuple(person(p) for p in a.people), tuple(topic(t) for t in a.topics),
-                      tuple(cards[s] for s in site.related.get(slug, ())))
+                      tuple(cards[s] for s in site.related.get(slug, ())), self.names_key)
             jobs.append(Job(f"article:{slug}", inputs, lambda s=slug: [self.article_page(s)]))  # type: ignore[misc]
         jobs.append(Job("people", tuple(person(p) for p in site.people), lambda: list(self.people_index_pages())))
         for slug, p in site.people.items():

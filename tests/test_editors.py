@@ -214,6 +214,12 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
         "---\ntitle: Added\ndate: 2025-12-20\nsummary: New.\n---\nAles Bialiatski spoke about sanctions "
         "and sanctions again.\n")),
     ("article deleted", lambda r: (r / "content/articles/added.md").unlink()),
+    ("article naming its people", lambda r: (r / "content/articles/named.md").write_text(
+        "---\ntitle: Named\ndate: 2025-12-21\npeople: [ales-bialiatski]\n---\nAles Bialiatski Junior wrote.\n\n"
+        "Then Ales Bialiatski spoke.\n")),
+    # Which words are a name changes the links of an article that lists its people itself.
+    ("person registered whose name holds another's", lambda r: (r / "content/people/ales-junior.md").write_text(
+        "---\nname: Ales Bialiatski Junior\nstatus: unknown\n---\nHis son.\n")),
     ("person renamed", lambda r: _edit(r / "content/people/maria-kalesnikava.md", "name: Maria Kalesnikava",
                                        "name: Maryja Kalesnikava")),
     ("person's status", lambda r: _edit(r / "content/people/maria-kalesnikava.md", "status: released",

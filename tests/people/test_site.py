@@ -102,6 +102,19 @@ def test_article_links_first_mention_and_lists_people(site: Path, build_site: Bu
     assert page.count('class="related"') == 1
 
 
+def test_a_longer_registered_name_is_not_linked_to_a_shorter_one(empty_site: Path, build_site: Builder) -> None:
+    # Links read the text as detection does: "Ales Bialiatski Junior" is another person.
+    person_file(empty_site, "ales-bialiatski", "Ales Bialiatski")
+    person_file(empty_site, "ales-bialiatski-junior", "Ales Bialiatski Junior")
+    article_file(empty_site, "a", "Ales Bialiatski Junior spoke first.\n\nThen Ales Bialiatski spoke.",
+                 meta="people: [ales-bialiatski]\n")
+    build_site(empty_site)
+    page = (empty_site / "public/articles/a/index.html").read_text()
+    prose = page[page.index('<div class="prose">'):page.index('<footer class="article-footer">')]
+    assert "<p>Ales Bialiatski Junior spoke first.</p>" in prose
+    assert re.search(r'Then <a [^>]*href="/people/ales-bialiatski/"[^>]*>Ales Bialiatski</a> spoke', prose)
+
+
 def test_related_articles_prefer_shared_people(empty_site: Path, build_site: Builder) -> None:
     person_file(empty_site, "maria-kalesnikava", "Maria Kalesnikava")
     article_file(empty_site, "a", "Maria Kalesnikava.", date="2025-01-01")
