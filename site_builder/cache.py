@@ -57,6 +57,8 @@ class Memo(Generic[V]):
     used: set[str] = field(default_factory=set)
     hits: int = 0
     misses: int = 0
+    journal: list[str] | None = None
+    """While a list, every key put is also appended to it: a worker process reports what it added."""
 
     def get(self, key: str) -> V | None:
         value = self.entries.get(key)
@@ -70,6 +72,8 @@ class Memo(Generic[V]):
     def put(self, key: str, value: V) -> V:
         self.entries[key] = value
         self.used.add(key)
+        if self.journal is not None:
+            self.journal.append(key)
         return value
 
     def sweep(self) -> None:

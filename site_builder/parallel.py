@@ -1,4 +1,4 @@
-"""Clean and enrich articles on every core, in a deterministic order.
+"""Clean and enrich articles, and render pages, on every core, in a deterministic order.
 
 Cleaning and enriching one article is pure CPU work on plain data and
 independent of every other article, so a full build hands them to a pool of
@@ -14,11 +14,14 @@ only its key.  The first few items are done serially as a probe: if they were
 cache hits (the dev server after its first build, or an unchanged site with
 the disk cache), the rest stay serial too, since starting workers would cost
 more than it saves.
+
+Pages are rendered with :func:`map_recorded`: the same, for any list of tasks
+that use memos.  A worker returns each task's result with what it did to the
+memos, so the parent never renders a page again only to collect it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -78,16 +81,21 @@ def _one(index: int) -> _Result:
     assert job is not None, "worker started without a job"
     diags = Diagnostics()
     cache = job.cache
-    before_cleaned, before_enriched = set(cache.cleaned.entries), set(cache.enriched.entries)
     cache.cleaned.used, cache.enriched.used = set(), set()
-    article = job.prepare(job.docs[index], job.options, job.options_key, job.people, job.topics,
-                          job.config, job.today, diags, cache)
-    new_cleaned = {k: v for k, v in cache.cleaned.entries.items() if k not in before_cleaned}
-    new_enriched = {k: v for k, v in cache.enriched.entries.items() if k not in before_enriched}
-    for key in new_cleaned:
-        del cache.cleaned.entries[key]
-    for key in new_enriched:
-        del cache.enriched.entries[key]
+    added_cleaned: list[str] = []
+    added_enriched: list[str] = []
+    cache.cleaned.journal, cache.enriched.journal = added_cleaned, added_enriched
+    try:
+        article = job.prepare(job.docs[index], job.options, job.options_key, job.people, job.topics,
+                              job.config, job.today, diags, cache)
+    finally:
+        cache.cleaned.journal = cache.enriched.journal = None
+    # Sent to the parent and dropped here: the worker's cache stays the one it inherited.
+    new_cleaned = {k: cache.cleaned.entries[k] for k in added_cleaned}
+    new_enriched = {k: cache.enriched.entries[k] for k in added_enriched}
+    for memo, new in ((cache.cleaned, new_cleaned), (cache.enriched, new_enriched)):
+        for key in new:
+            del memo.entries[key]
     if article is not None and not new_enriched and len(cache.enriched.used) == 1:
         # A cache hit: the parent holds the same entry, so send the key, not the article.
         return None, next(iter(cache.enriched.used)), diags.items, new_cleaned, {}, cache.cleaned.used, \
@@ -147,61 +155,62 @@ def prepare_all(
     return articles
 
 
-_WARM: tuple[Sequence[Memo[Any]], Callable[[int], object]] | None = None
-"""The memos and the task the forked workers of :func:`warm_memos` inherit."""
+_RECORDED: tuple[Callable[[int], Any], Sequence[Memo[Any]]] | None = None
+"""The task and memos the forked workers of :func:`map_recorded` inherit."""
+
+_Effects = list[tuple[dict[str, Any], set[str], int, int]]
+"""Per memo: the entries a task added, the keys it used, its hits and its misses."""
 
 
-def _warm_one(index: int) -> list[dict[str, Any]]:
-    assert _WARM is not None, "worker started without a task"
-    memos, work = _WARM
-    before = [set(memo.entries) for memo in memos]
-    # Not swallowed: the serial pass redoes a failed item and reports its error there.
-    with contextlib.suppress(Exception):
-        work(index)
-    out = []
-    for memo, old in zip(memos, before, strict=True):
-        new = {k: v for k, v in memo.entries.items() if k not in old}
-        for key in new:
-            del memo.entries[key]
-        out.append(new)
-    return out
+def _run_recorded(index: int) -> tuple[tuple[Any] | None, _Effects]:
+    assert _RECORDED is not None, "worker started without a task"
+    task, memos = _RECORDED
+    counts = [(memo.hits, memo.misses) for memo in memos]
+    journals: list[list[str]] = [[] for _ in memos]
+    for memo, journal in zip(memos, journals, strict=True):
+        memo.used, memo.journal = set(), journal
+    try:
+        result = task(index)
+    except Exception:  # redone in the parent, which reports the error as the serial loop would
+        return None, []
+    finally:
+        for memo in memos:
+            memo.journal = None
+    return (result,), [({key: memo.entries[key] for key in journal}, memo.used, memo.hits - hits, memo.misses - misses)
+                       for memo, journal, (hits, misses) in zip(memos, journals, counts, strict=True)]
 
 
-def warm_memos(memos: Sequence[Memo[Any]], count: int, work: Callable[[int], object],
-               processes: int | None = None) -> None:
-    """Run ``work(i)`` for ``i in range(count)`` on every core, keeping the entries it puts in ``memos``.
+def map_recorded(task: Callable[[int], R], count: int, memos: Sequence[Memo[Any]],
+                 processes: int | None = None) -> list[R]:
+    """``[task(i) for i in range(count)]`` on every core when that pays, leaving ``memos`` as that loop would.
 
-    ``work`` must only fill ``memos``: its return value is dropped.  The caller
-    then does the same work serially and finds every entry cached, so the
-    result is the serial one.  A no-op when a pool would not pay (few items,
-    one core, or the first :data:`PROBE` items were hits in the first memo).
+    Each worker sends back a task's result with the entries it put in
+    ``memos``, the keys it used and its hits and misses; the parent adds them
+    to its own memos in task order.  A task that failed in a worker is run
+    again in the parent, so its error is raised there, in order.
     """
     processes = processes or workers()
     if not _pool_pays(processes, count):
-        return
-    probe = min(PROBE, count)
-    before = [(memo.hits, memo.misses) for memo in memos]
-    for index in range(probe):
-        work(index)
-    first_hits = memos[0].hits - before[0][0]
-    for memo, (hits, misses) in zip(memos, before, strict=True):
-        # The serial pass will count each probed item again, as a hit.
-        memo.hits -= (memo.hits - hits) + (memo.misses - misses)
-    if probe >= count or first_hits >= 0.9 * probe:
-        return
-    global _WARM
-    _WARM = (memos, work)
+        return [task(i) for i in range(count)]
+    global _RECORDED
+    _RECORDED = (task, memos)
     try:
+        out: list[R] = []
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for news in pool.imap(_warm_one, range(probe, count), chunksize=max(1, count // (processes * 8))):
-                for memo, new in zip(memos, news, strict=True):
-                    for key, value in new.items():
-                        memo.put(key, value)
-                    # The serial pass will count these as hits; they were misses.
-                    memo.misses += len(new)
-                    memo.hits -= len(new)
+            chunk = max(1, count // (processes * 8))
+            for index, (done, effects) in enumerate(pool.imap(_run_recorded, range(count), chunksize=chunk)):
+                if done is None:
+                    out.append(task(index))
+                    continue
+                for memo, (new, used, hits, misses) in zip(memos, effects, strict=True):
+                    memo.entries.update(new)
+                    memo.used |= used
+                    memo.hits += hits
+                    memo.misses += misses
+                out.append(done[0])
+        return out
     finally:
-        _WARM = None
+        _RECORDED = None
 
 
 _TASK: Callable[[int], Any] | None = None

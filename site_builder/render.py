@@ -32,7 +32,7 @@ from .index import Page, paginate
 from .linking import person_links
 from .markdown import render_markdown
 from .model import Article, Change, Person, Site, Topic
-from .parallel import warm_memos
+from .parallel import map_recorded
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -471,11 +471,10 @@ def render_site(
         cache.jobs_setting = setting
     jobs = renderer.jobs()
     todo = [job for job in jobs if (known := cache.jobs.get(job.name)) is None or known[0] != job.inputs]
-    # Render those pages on every core first, into the same caches; the serial
-    # pass below then finds each page cached and only collects the bytes.
-    warm_memos((renderer.cache.html, renderer.cache.pages), len(todo), lambda i: todo[i].run())
-    for job in todo:
-        cache.jobs[job.name] = (job.inputs, job.run())
+    # The other jobs are rendered on every core.
+    done = map_recorded(lambda i: todo[i].run(), len(todo), (renderer.cache.html, renderer.cache.pages))
+    for job, outputs in zip(todo, done, strict=True):
+        cache.jobs[job.name] = (job.inputs, outputs)
     cache.jobs_done = (len(jobs) - len(todo), len(todo))
     names = {job.name for job in jobs}
     for name in [n for n in cache.jobs if n not in names]:

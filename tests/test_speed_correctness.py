@@ -23,6 +23,7 @@ from site_builder.build import BuildResult, build
 from site_builder.cache import BuildCache
 from site_builder.config import load_config
 from site_builder.errors import BuildFailed
+from site_builder.render import Renderer
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -149,6 +150,25 @@ def test_parallel_path_really_forks(full_site: Path, monkeypatch: pytest.MonkeyP
     seen = set(pids.read_text().split())
     # One article probed here (a cold cache), the other four in the workers.
     assert len(pids.read_text().split()) == 5 and len(seen - {str(os.getpid())}) >= 1
+
+
+def test_parallel_render_renders_each_page_once_in_the_workers(full_site: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _parallel(monkeypatch)
+    log = full_site / "rendered"
+    real = Renderer.article_page
+
+    def article_page(self: Renderer, slug: str) -> Any:
+        with log.open("a") as f:
+            f.write(f"{os.getpid()} {slug}\n")
+        return real(self, slug)
+
+    monkeypatch.setattr(Renderer, "article_page", article_page)
+    published = _build(full_site, "public").site.articles
+    lines = [line.split() for line in log.read_text().splitlines()]
+    slugs = [slug for _, slug in lines]
+    assert sorted(slugs) == sorted(published)  # once each: the parent does not render them again to collect them
+    assert {pid for pid, _ in lines} - {str(os.getpid())}
 
 
 def test_unchanged_pages_are_linked_not_rewritten(full_site: Path) -> None:
