@@ -123,9 +123,11 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(exc.filename) if exc.filename else template
             raise SiteError(SourceLocation(path, exc.lineno), "template", exc.message or "syntax error") from exc
-        except (jinja2.UndefinedError, jinja2.TemplateError, TypeError) as exc:
+        except SiteError:
+            raise
+        except Exception as exc:  # anything a template expression raises: 1 / 0, a bad filter
             raise SiteError(SourceLocation(*_template_frame(exc, self.config.templates_dir, template)),
-                            "template", str(exc)) from exc
+                            "template", str(exc) or type(exc).__name__) from exc
         return urls.output_path(url), self.cache.pages.put(key, text.encode("utf-8"))
 
     @cached_property
@@ -457,8 +459,13 @@ def render_site(
     cache: BuildCache | None = None,
     changes: tuple[Change, ...] = (),
     warnings: tuple[Diagnostic, ...] = (),
+    sink: Callable[[list[Output]], object] | None = None,
 ) -> list[Output]:
-    """Every output file of the site, in a stable order."""
+    """Every output file of the site, in a stable order.
+
+    ``sink``, if given, also receives the outputs job by job as soon as each is
+    ready (not in the final order), so that they can be written meanwhile.
+    """
     cache = cache or BuildCache()
     templates_key = tree_digest(config.templates_dir)
     env = cache.environment(config.templates_dir, templates_key, make_environment)
@@ -471,8 +478,14 @@ def render_site(
         cache.jobs_setting = setting
     jobs = renderer.jobs()
     todo = [job for job in jobs if (known := cache.jobs.get(job.name)) is None or known[0] != job.inputs]
+    if sink is not None:
+        pending = {job.name for job in todo}
+        for job in jobs:
+            if job.name not in pending:
+                sink(cache.jobs[job.name][1])
     # The other jobs are rendered on every core.
-    done = map_recorded(lambda i: todo[i].run(), len(todo), (renderer.cache.html, renderer.cache.pages))
+    done = map_recorded(lambda i: todo[i].run(), len(todo), (renderer.cache.html, renderer.cache.pages),
+                        then=sink)
     for job, outputs in zip(todo, done, strict=True):
         cache.jobs[job.name] = (job.inputs, outputs)
     cache.jobs_done = (len(jobs) - len(todo), len(todo))
