@@ -27,7 +27,7 @@ from .parallel import prepare_all
 from .render import render_site
 from .search import index_site
 from .style import load_style, with_corpus
-from .write import check_out_dir, check_paths, write_site
+from .write import Staging, check_out_dir, check_paths
 
 T = TypeVar("T")
 
@@ -83,19 +83,28 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
         raise BuildFailed(diags)
     check_site(site, articles, today, diags)
     changes = tuple(c for a in articles for c in a.changes)
-    # 5. render everything in memory; 6. write it in one swap.
+    # 5. render every page; 6. write them beside the old output as they come,
+    # index them for search, and swap the new output in (or, in the dev
+    # server, write only what changed).
+    staging: Staging | None = None
     try:
-        outputs = render_site(site, config, cache, changes, tuple(diags.warnings))
-        check_paths(outputs)
         if write:
             check_out_dir(config.out_dir, [config.content_dir, config.templates_dir])
-            if publish is not None:
-                publish(outputs)
-            else:
-                write_site(outputs, config.out_dir, config.templates_dir / "assets", finish=index_site)
+            if publish is None:
+                staging = Staging(config.out_dir, config.templates_dir / "assets")
+        outputs = render_site(site, config, cache, changes, tuple(diags.warnings),
+                              sink=staging.add if staging else None)
+        check_paths(outputs)
+        if staging is not None:
+            staging.publish(finish=index_site)
+        elif write and publish is not None:
+            publish(outputs)
     except SiteError as err:
         diags.error(err)
         raise BuildFailed(diags) from err
+    finally:
+        if staging is not None:
+            staging.discard()  # nothing left to discard once published
     cache.sweep()
     if on_disk and write:
         diskcache.save(config.out_dir, cache)

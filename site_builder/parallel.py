@@ -181,33 +181,41 @@ def _run_recorded(index: int) -> tuple[tuple[Any] | None, _Effects]:
 
 
 def map_recorded(task: Callable[[int], R], count: int, memos: Sequence[Memo[Any]],
-                 processes: int | None = None) -> list[R]:
+                 processes: int | None = None, then: Callable[[R], object] | None = None) -> list[R]:
     """``[task(i) for i in range(count)]`` on every core when that pays, leaving ``memos`` as that loop would.
 
     Each worker sends back a task's result with the entries it put in
     ``memos``, the keys it used and its hits and misses; the parent adds them
     to its own memos in task order.  A task that failed in a worker is run
-    again in the parent, so its error is raised there, in order.
+    again in the parent, so its error is raised there, in order.  ``then`` is
+    called in the parent with each result as it arrives, in order (the parent
+    writes pages while the workers render the next ones).
     """
     processes = processes or workers()
+    out: list[R] = []
     if not _pool_pays(processes, count):
-        return [task(i) for i in range(count)]
+        for i in range(count):
+            out.append(task(i))
+            if then is not None:
+                then(out[-1])
+        return out
     global _RECORDED
     _RECORDED = (task, memos)
     try:
-        out: list[R] = []
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             chunk = max(1, count // (processes * 8))
             for index, (done, effects) in enumerate(pool.imap(_run_recorded, range(count), chunksize=chunk)):
                 if done is None:
                     out.append(task(index))
-                    continue
-                for memo, (new, used, hits, misses) in zip(memos, effects, strict=True):
-                    memo.entries.update(new)
-                    memo.used |= used
-                    memo.hits += hits
-                    memo.misses += misses
-                out.append(done[0])
+                else:
+                    for memo, (new, used, hits, misses) in zip(memos, effects, strict=True):
+                        memo.entries.update(new)
+                        memo.used |= used
+                        memo.hits += hits
+                        memo.misses += misses
+                    out.append(done[0])
+                if then is not None:
+                    then(out[-1])
         return out
     finally:
         _RECORDED = None

@@ -10,9 +10,10 @@ directory, or two outputs claiming one path, are refused before writing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import SiteError, SourceLocation, display_path
@@ -21,9 +22,12 @@ MARKER = ".site-builder-output"
 """Marks a directory as ours, so that we never replace anyone else's."""
 
 
-def check_paths(outputs: Iterable[tuple[str, bytes]]) -> None:
-    """Refuse duplicate or escaping output paths (before anything is written)."""
-    seen: set[str] = set()
+def check_paths(outputs: Iterable[tuple[str, bytes]], seen: set[str] | None = None) -> None:
+    """Refuse duplicate or escaping output paths (before anything is written).
+
+    ``seen`` holds the paths of earlier batches of the same site, and is updated.
+    """
+    seen = set() if seen is None else seen
     for path, _ in outputs:
         parts = [part for part in path.split("/") if part not in ("", ".")]
         if path.startswith("/") or ".." in parts or not parts:
@@ -48,6 +52,83 @@ def check_out_dir(out_dir: Path, protected: Iterable[Path]) -> None:
                         "remove it or choose another --out")
 
 
+class Staging:
+    """A new output directory, written beside ``out_dir`` and published whole, or not at all.
+
+    Files can be added while the rest of the site is still being rendered; the
+    old output stays in place until :meth:`publish` swaps the new one in.
+    Every path is checked as in :func:`check_paths` before anything is written.
+    """
+
+    def __init__(self, out_dir: Path, assets: Path | None) -> None:
+        self.out_dir = out_dir
+        parent = out_dir.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self.dir = parent / f".{out_dir.name}.staging-{os.getpid()}"
+        self.old = parent / f".{out_dir.name}.old-{os.getpid()}"
+        self.count = 0
+        self.published = False
+        self._seen: set[str] = set()
+        self._made: set[Path] = set()
+        self.previous = out_dir if (out_dir / MARKER).is_file() else None
+        try:
+            with self._as_site_error():
+                for leftover in (self.dir, self.old):
+                    if leftover.exists():
+                        shutil.rmtree(leftover)
+                self.dir.mkdir()
+                if assets is not None and assets.is_dir():
+                    shutil.copytree(assets, self.dir / "assets", dirs_exist_ok=True)
+        except BaseException:
+            self.discard()
+            raise
+
+    def add(self, outputs: Iterable[tuple[str, bytes]]) -> None:
+        """Write ``outputs`` into the staging directory (unchanged files are hard-linked)."""
+        outputs = list(outputs)
+        check_paths(outputs, self._seen)
+        with self._as_site_error():
+            for path, data in outputs:
+                target = self.dir / path
+                if target.parent not in self._made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self._made.add(target.parent)
+                if self.previous is None or not _link_unchanged(self.previous / path, target, data):
+                    target.write_bytes(data)
+        self.count += len(outputs)
+
+    def publish(self, finish: Callable[[Path], None] | None = None) -> None:
+        """Run ``finish`` (the search indexer) on the staged site, then swap it in as ``out_dir``."""
+        with self._as_site_error():
+            if finish is not None:
+                finish(self.dir)
+            (self.dir / MARKER).write_bytes(b"")
+            # Swap: the old tree steps aside, the new one takes its name.
+            if self.out_dir.exists():
+                os.replace(self.out_dir, self.old)
+            os.replace(self.dir, self.out_dir)
+        self.published = True
+        shutil.rmtree(self.old, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Forget the staged files, unless published; the previous output is left as it was."""
+        if self.published:
+            return
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if self.old.exists() and not self.out_dir.exists():
+            os.replace(self.old, self.out_dir)
+
+    @contextlib.contextmanager
+    def _as_site_error(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            # A full disk or a permission problem: say so like any other error.
+            raise SiteError(SourceLocation(display_path(self.out_dir)), "output",
+                            f"cannot write the site: {exc.strerror or exc}",
+                            "the previous site was left as it was") from exc
+
+
 def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | None,
                finish: Callable[[Path], None] | None = None) -> int:
     """Write ``outputs`` (and a copy of ``assets``) as the new ``out_dir``.
@@ -57,46 +138,14 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | N
 
     Returns the number of files written.
     """
-    check_paths(outputs)
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".{out_dir.name}.staging-{os.getpid()}"
-    old = parent / f".{out_dir.name}.old-{os.getpid()}"
-    for leftover in (staging, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    staging = Staging(out_dir, assets)
     try:
-        staging.mkdir()
-        if assets is not None and assets.is_dir():
-            shutil.copytree(assets, staging / "assets", dirs_exist_ok=True)
-        previous = out_dir if (out_dir / MARKER).is_file() else None
-        made: set[Path] = set()
-        for path, data in outputs:
-            target = staging / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if previous is None or not _link_unchanged(previous / path, target, data):
-                target.write_bytes(data)
-        if finish is not None:
-            finish(staging)
-        (staging / MARKER).write_bytes(b"")
-        # Swap: the old tree steps aside, the new one takes its name.
-        if out_dir.exists():
-            os.replace(out_dir, old)
-        os.replace(staging, out_dir)
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if old.exists() and not out_dir.exists():
-            os.replace(old, out_dir)
-        if isinstance(exc, OSError):
-            # A full disk or a permission problem: say so like any other error.
-            raise SiteError(SourceLocation(display_path(out_dir)), "output",
-                            f"cannot write the site: {exc.strerror or exc}",
-                            "the previous site was left as it was") from exc
+        staging.add(outputs)
+        staging.publish(finish)
+    except BaseException:
+        staging.discard()
         raise
-    shutil.rmtree(old, ignore_errors=True)
-    return len(outputs)
+    return staging.count
 
 
 def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:

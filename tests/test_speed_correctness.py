@@ -24,6 +24,7 @@ from site_builder.cache import BuildCache
 from site_builder.config import load_config
 from site_builder.errors import BuildFailed
 from site_builder.render import Renderer
+from site_builder.write import write_site
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -295,8 +296,8 @@ def test_live_output_writes_only_changes_and_swaps_search_in(tmp_path: Path) -> 
 
     live = LiveOutput(out, assets, index=index)
     live.written = {}
-    build_module.write_site([("a/index.html", b"A"), ("b/c/index.html", b"C")], out, assets,
-                            finish=lambda site: index(site, site / "pagefind"))
+    write_site([("a/index.html", b"A"), ("b/c/index.html", b"C")], out, assets,
+               finish=lambda site: index(site, site / "pagefind"))
     live.written = {"a/index.html": b"A", "b/c/index.html": b"C"}
     live.assets_signature = "stale"
     inode = (out / "a/index.html").stat().st_ino

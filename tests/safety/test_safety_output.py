@@ -94,6 +94,21 @@ def test_failure_while_writing_keeps_the_previous_site(tmp_path: Path, monkeypat
     assert not list(root.glob(".public*"))
 
 
+def test_error_after_pages_were_staged_keeps_the_previous_site(tmp_path: Path) -> None:
+    # Pages are written beside public/ while the rest renders; a template error in
+    # a page rendered late (the topics index) must still publish nothing.
+    root = make_site(tmp_path / "site")
+    assert build(root).code == 0
+    before = tree_hash(root / "public")
+    topics = root / "templates/topics.html"
+    topics.write_text(topics.read_text().replace("{% block content %}", "{% block content %}{{ 1 / 0 }}", 1))
+    (root / "content/articles/new.md").write_text("---\ntitle: New\ndate: 2025-09-10\n---\nNew text.\n")
+    run = build(root)
+    assert run.code == 1 and any("topics.html" in e and "division by zero" in e for e in run.errors), run.errors
+    assert tree_hash(root / "public") == before
+    assert not list(root.glob(".public*")), "staging or old trees left behind"
+
+
 def test_refuses_to_replace_a_directory_it_did_not_make(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site")
     (root / "public").mkdir()
