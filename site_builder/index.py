@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from .config import SiteConfig
 from .errors import Diagnostics, SiteError, SourceLocation
 from .model import Article, Person, Site, Topic
+from .parallel import map_ordered
 
 T = TypeVar("T")
 RELATED_COUNT = 3
@@ -123,6 +124,10 @@ def _taxonomy(
     return {term: tuple(slugs) for term, slugs in out.items()}
 
 
+PARALLEL_RANKING = 2000
+"""Ranking takes about 0.1 ms an article: below this many, forking workers costs more than it saves."""
+
+
 def _all_related(
     published: Sequence[Article],
     by_person: dict[str, tuple[str, ...]],
@@ -146,17 +151,25 @@ def _all_related(
         memo.clear()
         memo[""] = (tuple(order), tuple(newest))
     out: dict[str, tuple[str, ...]] = {}
+    todo: list[tuple[str, list[tuple[str, ...]], list[tuple[str, ...]]]] = []
     for article in published:
         people = [by_person.get(p, ())[:CANDIDATES] for p in sorted(set(article.people))]
         topics = [by_topic.get(t, ())[:CANDIDATES] for t in sorted(set(article.topics))]
+        known = memo.get(article.slug) if memo is not None else None
+        if known is not None and known[0] == people and known[1] == topics:
+            out[article.slug] = known[2]
+        else:
+            out[article.slug] = ()  # keeps the listing order; ranked below
+            todo.append((article.slug, people, topics))
+    # Ranked on every core when there are many, a batch of articles per task.
+    batch = max(1, len(todo) // 64)
+    ranked = map_ordered(lambda i: [_ranked(slug, people, topics, newest, order)
+                                    for slug, people, topics in todo[i * batch: (i + 1) * batch]],
+                         -(-len(todo) // batch), processes=None if len(todo) >= PARALLEL_RANKING else 1)
+    for (slug, people, topics), related in zip(todo, chain.from_iterable(ranked), strict=True):
+        out[slug] = related
         if memo is not None:
-            known = memo.get(article.slug)
-            if known is not None and known[0] == people and known[1] == topics:
-                out[article.slug] = known[2]
-                continue
-        out[article.slug] = _ranked(article.slug, people, topics, newest, order)
-        if memo is not None:
-            memo[article.slug] = (people, topics, out[article.slug])
+            memo[slug] = (people, topics, related)
     return out
 
 
