@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 Span = tuple[int, int]
@@ -66,7 +67,12 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     is built in sorted order, so the pattern (a cache key) is the same in
     every process.
     """
-    words = {n.strip().lower() for n in names if n.strip()}
+    return _names_pattern(frozenset(n.strip().lower() for n in names if n.strip()))
+
+
+@lru_cache(maxsize=8)
+def _names_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
+    """:func:`names_pattern`, kept per set of names: the dev server asks again on every save."""
     if not words:
         return None
     trie: dict[str, Any] = {}
