@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -228,12 +229,12 @@ class Renderer:
                       tuple(cards[s] for s in site.by_topic.get(slug, ())))
             jobs.append(Job(f"topic:{slug}", inputs, lambda t=t: list(self.topic_page(t))))  # type: ignore[misc]
         topics = tuple(site.topics.values())
-        jobs.append(Job("feed", (self.feed_inputs(site.articles), topics), lambda: [
+        jobs.append(Job("feed", (self.feed_inputs(site.articles, cards), topics), lambda: [
             self.feed(urls.FEED, self.config.title, self.config.description, "/", list(site.articles))]))
-        jobs += [Job(f"person-feed:{slug}", (p, self.feed_inputs(site.by_person[slug]), topics),
+        jobs += [Job(f"person-feed:{slug}", (p, self.feed_inputs(site.by_person[slug], cards), topics),
                      lambda s=slug: [self.person_feed(s)])  # type: ignore[misc]
                  for slug, p in site.people.items()]
-        jobs += [Job(f"topic-feed:{slug}", (t, self.feed_inputs(site.by_topic[slug]), topics),
+        jobs += [Job(f"topic-feed:{slug}", (t, self.feed_inputs(site.by_topic[slug], cards), topics),
                      lambda s=slug: [self.topic_feed(s)])  # type: ignore[misc]
                  for slug, t in site.topics.items()]
         dates = tuple((s, a.date, a.updated, a.path, a.title) for s, a in site.articles.items())
@@ -260,8 +261,8 @@ class Renderer:
         t = self.site.topics.get(slug)
         return (slug, t, len(self.site.by_topic.get(slug, ())))
 
-    def feed_inputs(self, slugs: Any) -> tuple[Any, ...]:
-        return tuple((self.card_inputs(s), self.site.articles[s].topics) for s in list(slugs)[: self.config.feed_items])
+    def feed_inputs(self, slugs: Iterable[str], cards: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
+        return tuple((cards[s], self.site.articles[s].topics) for s in islice(slugs, self.config.feed_items))
 
     def report_page(self) -> Output:
         """``/_report/``: per article, every cleaner change and warning (previews only)."""
