@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 import threading
@@ -150,6 +151,22 @@ def test_dev_server_shows_errors_keeps_last_good_build_and_recovers(dev_server: 
     assert status == 200 and "Latest reporting" in page
     builds = state.builds
     assert state.rebuild() and state.builds == builds  # nothing changed: no rebuild
+
+
+def test_dev_server_keeps_its_first_build_out_of_full_collections(full_site: Path) -> None:
+    # Full garbage collections walking the first build's objects made rebuilds slower
+    # than the 0.5 s budget at 5,000 articles; the dev server freezes them once.
+    config = load_config(full_site / "content", out_dir=full_site / "public", templates_dir=full_site / "templates")
+    state = DevState(config, {})
+    gc.unfreeze()
+    try:
+        assert state.rebuild() and state.frozen and gc.get_freeze_count() > 0
+        frozen = gc.get_freeze_count()
+        article = sorted((full_site / "content/articles").glob("*.md"))[0]
+        article.write_text(article.read_text() + "\nOne more line.\n")
+        assert state.rebuild() and gc.get_freeze_count() <= frozen  # once: the second build adds nothing
+    finally:
+        gc.unfreeze()
 
 
 def test_dev_server_serves_files_and_404(dev_server: tuple[str, DevState, Path]) -> None:
