@@ -160,14 +160,9 @@ def load_articles(content_dir: Path, diags: Diagnostics,
 def _load_registry(folder: Path, content_dir: Path, kind: dict[str, schema.Field],
                    diags: Diagnostics, memo: FileMemo[SourceDocument] | None) -> list[tuple[str, SourceDocument]]:
     """(slug, document) for each file of a registry folder; people and topics alike."""
-    found: list[tuple[str, SourceDocument]] = []
-    for path in find_sources(folder):
-        docs = load_all([path], content_dir, kind, diags, memo)
-        try:
-            found.extend((slug_from_filename(path, doc.path), doc) for doc in docs)
-        except SiteError as err:
-            diags.error(err)
-    return found
+    # The file name is the slug here, and checked before the file is read.
+    return [(Path(doc.path).stem, doc)
+            for doc in load_all(find_sources(folder), content_dir, kind, diags, memo, with_slug=True)]
 
 
 def load_people(content_dir: Path, diags: Diagnostics, memo: FileMemo[SourceDocument] | None = None) -> list[Person]:
