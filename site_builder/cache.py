@@ -113,8 +113,17 @@ def scan_tree(root: Path) -> dict[str, Signature | None]:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 folders.append(entry.path)
-            else:
+            elif entry.is_symlink():
                 found[entry.path] = file_signature(entry.path)
+            else:
+                # Not a link: stat and lstat agree, so one system call gives the whole signature.
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    found[entry.path] = None
+                    continue
+                found[entry.path] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                     st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
     return found
 
 

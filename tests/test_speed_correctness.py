@@ -230,6 +230,20 @@ def test_cache_statistics_are_the_same_in_parallel(full_site: Path, monkeypatch:
 # -- the dev server's incremental path ----------------------------------------
 
 
+def test_scan_tree_signatures_are_file_signatures(tmp_path: Path) -> None:
+    from site_builder.cache import file_signature, scan_tree
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub/a.md").write_text("a")
+    (tmp_path / "b.md").write_text("b")
+    (tmp_path / "link.md").symlink_to(tmp_path / "b.md")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "missing.md")
+    found = scan_tree(tmp_path)
+    assert set(found) == {str(tmp_path / n) for n in ("sub/a.md", "b.md", "link.md", "dangling.md")}
+    assert all(found[path] == file_signature(path) for path in found)
+    assert found[str(tmp_path / "link.md")] != found[str(tmp_path / "b.md")]  # the link's own entry counts too
+
+
 def test_file_memo_rereads_changed_and_recent_files(tmp_path: Path) -> None:
     from site_builder.cache import RACY_NS, FileMemo
 
