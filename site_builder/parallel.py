@@ -60,7 +60,8 @@ class _Job:
 _JOB: _Job | None = None
 """The job the forked workers inherit; set only while a pool is running."""
 
-_Result = tuple["Article | None", str | None, list[Diagnostic], dict[str, Any], dict[str, Any], set[str], set[str]]
+_Result = tuple["Article | None", str | None, list[Diagnostic], dict[str, Any], dict[str, Any], set[str], set[str],
+                tuple[str, str] | None]
 
 
 def workers() -> int:
@@ -96,11 +97,14 @@ def _one(index: int) -> _Result:
     for memo, new in ((cache.cleaned, new_cleaned), (cache.enriched, new_enriched)):
         for key in new:
             del memo.entries[key]
+    # The document's cache keys, so that the parent (the dev server) need not hash it again.
+    known = cache.keys.get(job.docs[index].path)
+    keys = (known[2], known[3]) if known is not None and known[0] is job.docs[index] else None
     if article is not None and not new_enriched and len(cache.enriched.used) == 1:
         # A cache hit: the parent holds the same entry, so send the key, not the article.
         return None, next(iter(cache.enriched.used)), diags.items, new_cleaned, {}, cache.cleaned.used, \
-            cache.enriched.used
-    return article, None, diags.items, new_cleaned, new_enriched, cache.cleaned.used, cache.enriched.used
+            cache.enriched.used, keys
+    return article, None, diags.items, new_cleaned, new_enriched, cache.cleaned.used, cache.enriched.used, keys
 
 
 def prepare_all(
@@ -135,8 +139,10 @@ def prepare_all(
         context = multiprocessing.get_context("fork")
         chunk = max(1, len(docs) // (processes * 8))
         with context.Pool(processes) as pool:
-            for article, hit, items, cleaned, enriched, used_cleaned, used_enriched in pool.imap(
-                    _one, range(probe, len(docs)), chunksize=chunk):
+            for index, (article, hit, items, cleaned, enriched, used_cleaned, used_enriched, keys) in enumerate(
+                    pool.imap(_one, range(probe, len(docs)), chunksize=chunk), start=probe):
+                if keys is not None:
+                    cache.keys[docs[index].path] = (docs[index], options_key, *keys)
                 for diag in items:
                     diags._add(diag)
                 for memo, new, used in ((cache.cleaned, cleaned, used_cleaned),

@@ -172,6 +172,16 @@ def test_parallel_render_renders_each_page_once_in_the_workers(full_site: Path,
     assert {pid for pid, _ in lines} - {str(os.getpid())}
 
 
+def test_parallel_build_keeps_every_documents_cache_keys(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The dev server's first build runs in workers; its first save must not hash every document again.
+    _parallel(monkeypatch)
+    cache = BuildCache()
+    _build(full_site, "public", cache)
+    sources = sorted((full_site / "content/articles").glob("*.md"))
+    assert len(cache.keys) == len(sources)
+    assert all(doc.path == path and options for path, (doc, options, _, _) in cache.keys.items())
+
+
 def test_unchanged_pages_are_linked_not_rewritten(full_site: Path) -> None:
     _build(full_site, "public")
     public = full_site / "public"
