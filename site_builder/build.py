@@ -94,11 +94,12 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
                 staging = Staging(config.out_dir, config.templates_dir / "assets")
         outputs = render_site(site, config, cache, changes, tuple(diags.warnings),
                               sink=staging.add if staging else None)
-        check_paths(outputs)
         if staging is not None:
-            staging.publish(finish=index_site)
-        elif write and publish is not None:
-            publish(outputs)
+            staging.publish(finish=index_site)  # its add() checked every path before writing it
+        else:
+            check_paths(outputs)
+            if write and publish is not None:
+                publish(outputs)
     except SiteError as err:
         diags.error(err)
         raise BuildFailed(diags) from err
