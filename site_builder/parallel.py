@@ -227,27 +227,9 @@ def map_recorded(task: Callable[[int], R], count: int, memos: Sequence[Memo[Any]
         _RECORDED = None
 
 
-_TASK: Callable[[int], Any] | None = None
-"""The task the forked workers of :func:`map_ordered` inherit."""
-
-
-def _run_task(index: int) -> Any:
-    assert _TASK is not None, "worker started without a task"
-    return _TASK(index)
-
-
 def map_ordered(task: Callable[[int], R], count: int, processes: int | None = None) -> list[R]:
     """``[task(i) for i in range(count)]``, on every core when that pays; results in order.
 
     Workers are forked and inherit ``task``; what it returns must pickle.
     """
-    processes = processes or workers()
-    if not _pool_pays(processes, count):
-        return [task(i) for i in range(count)]
-    global _TASK
-    _TASK = task
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return pool.map(_run_task, range(count), chunksize=max(1, count // (processes * 8)))
-    finally:
-        _TASK = None
+    return map_recorded(task, count, (), processes)
