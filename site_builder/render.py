@@ -194,9 +194,8 @@ class Renderer:
     def jobs(self) -> list[Job]:
         """Every page of the site as independent units of work, in output order.
 
-        Each job renders into the caches, so :func:`render_site` can run them on
-        every core first and the serial pass then only collects the results.
-        Each also names the model objects its pages are made from (its
+        Jobs share nothing but the caches, so :func:`render_site` runs them on
+        every core.  Each also names the model objects its pages are made from (its
         ``inputs``): when they equal those of the previous build, the dev
         server reuses the job's output without building a view model at all.
         """

@@ -11,8 +11,9 @@ What gets indexed is decided in the templates: only pages with a
 and topic) enter the index, and elements marked ``data-pagefind-ignore``
 (breadcrumbs, lists of other pages) are left out of it.  Pagefind reads only
 the files that can hold such a page (:data:`urls.SEARCHABLE`): parsing the
-list pages only to skip them took a quarter of its time.  The binary comes from the ``pagefind[extended]``
-package on PyPI and is run as ``python -m pagefind``.
+list pages only to skip them took a quarter of its time.  The binary comes
+from the ``pagefind[extended]`` package on PyPI and is run as
+``python -m pagefind``.
 """
 
 from __future__ import annotations
