@@ -53,11 +53,29 @@ def rfc822(date: dt.date) -> str:
     return format_datetime(dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC))
 
 
+class ViewEnvironment(jinja2.Environment):
+    """Jinja, reading ``a.title`` on our view models (plain dicts) as a key first.
+
+    Jinja tries the attribute first and the key after it, so every ``a.title``
+    on a dict raised and caught an ``AttributeError``: a quarter of a million
+    of them for 2,000 articles.  A key that shadows a dict method (``items``)
+    now means the key, as a template author reading ``feed.items`` expects.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     if not templates_dir.is_dir():
         raise SiteError(SourceLocation(display_path(templates_dir)), "templates",
                         "templates directory not found", "pass --templates DIR")
-    env = jinja2.Environment(
+    env = ViewEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -75,6 +93,21 @@ def _json_ld(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+@dataclass(frozen=True)
+class Card:
+    """An article as a card in a list (the ``card`` macro's ``a``); equal cards render alike."""
+
+    title: str
+    url: str
+    date: str
+    date_human: str
+    summary: str
+    reading_minutes: int
+
+    def fields(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
 
 
 @dataclass(frozen=True)
@@ -120,7 +153,7 @@ class Renderer:
         if cached is not None:
             return urls.output_path(url), cached
         try:
-            text = self.env.get_template(template).render(**context)
+            text = self.env.get_template(template).render(card=self.render_card, **context)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(exc.filename) if exc.filename else template
             raise SiteError(SourceLocation(path, exc.lineno), "template", exc.message or "syntax error") from exc
@@ -165,11 +198,43 @@ class Renderer:
             "build_year": self.site.build_date.year,
         }
 
-    def card(self, slug: str) -> dict[str, Any]:
-        a = self.site.articles[slug]
-        return {"title": a.title, "url": self.link(urls.article(slug)), "date": a.date.isoformat(),
-                "date_human": human_date(a.date), "summary": a.summary,
-                "reading_minutes": a.reading_minutes}
+    @cached_property
+    def _cards(self) -> dict[str, Card]:
+        return {}
+
+    @cached_property
+    def _card_html(self) -> dict[tuple[Card, Any], Markup]:
+        return {}
+
+    def card(self, slug: str) -> Card:
+        """What a card (in a list of articles) shows of one article; made once per article."""
+        found = self._cards.get(slug)
+        if found is None:
+            a = self.site.articles[slug]
+            found = self._cards[slug] = Card(
+                title=a.title, url=self.link(urls.article(slug)), date=a.date.isoformat(),
+                date_human=human_date(a.date), summary=a.summary, reading_minutes=a.reading_minutes)
+        return found
+
+    def render_card(self, a: Any, level: Any = 2) -> Markup:
+        """``card(a, level)`` in a template: the ``card`` macro of macros.html, memoised.
+
+        An article appears as a card on about ten pages (index, people,
+        topics, related articles); its card is rendered once per heading
+        level, not once per page.
+        """
+        if not isinstance(a, Card):
+            return Markup(self._card_macro(a, level))
+        key = (a, level)
+        found = self._card_html.get(key)
+        if found is None:
+            found = self._card_html[key] = Markup(self._card_macro(a, level))
+        return found
+
+    @cached_property
+    def _card_macro(self) -> Callable[..., str]:
+        macro: Callable[..., str] = self.env.get_template("macros.html").module.card  # type: ignore[attr-defined]
+        return macro
 
     def person_ref(self, slug: str) -> dict[str, Any]:
         p = self.site.people[slug]
@@ -299,7 +364,7 @@ class Renderer:
         html = self.markdown(a.body, links)
         url = urls.article(slug)
         view = {
-            **self.card(slug), "html": html,
+            **self.card(slug).fields(), "html": html,
             "updated": a.updated.isoformat() if a.updated else "",
             "updated_human": human_date(a.updated) if a.updated else "",
             "people": [self.person_ref(p) for p in a.people if p in self.site.people],
@@ -393,17 +458,26 @@ class Renderer:
 
     # -- feeds and maps ----------------------------------------------------
 
-    def feed_items(self, slugs: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
-        items = []
-        for slug in list(slugs)[: self.config.feed_items]:
+    def feed_items(self, slugs: Iterable[str]) -> list[dict[str, Any]]:
+        return [self.feed_item(slug) for slug in islice(slugs, self.config.feed_items)]
+
+    @cached_property
+    def _feed_items(self) -> dict[str, dict[str, Any]]:
+        return {}
+
+    def feed_item(self, slug: str) -> dict[str, Any]:
+        """One article as an RSS item; made once per article, as it is in several feeds."""
+        found = self._feed_items.get(slug)
+        if found is None:
             a = self.site.articles[slug]
             url = self.absolute(urls.article(slug))
-            items.append({"title": a.title, "link": url, "guid": url, "date": rfc822(a.date),
-                          # RSS readers treat <description> as HTML: escape once for
-                          # HTML here, once for XML by autoescape, as on our pages.
-                          "summary": html.escape(a.summary, quote=False),
-                          "categories": [self.site.topics[t].name for t in a.topics if t in self.site.topics]})
-        return items
+            found = self._feed_items[slug] = {
+                "title": a.title, "link": url, "guid": url, "date": rfc822(a.date),
+                # RSS readers treat <description> as HTML: escape once for
+                # HTML here, once for XML by autoescape, as on our pages.
+                "summary": html.escape(a.summary, quote=False),
+                "categories": [self.site.topics[t].name for t in a.topics if t in self.site.topics]}
+        return found
 
     def feed(self, url: str, title: str, description: str, home: str, slugs: Any) -> Output:
         last = self.site.build_date

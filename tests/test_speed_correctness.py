@@ -6,6 +6,7 @@ the same bytes, diagnostics and changes as the plain ones.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -170,6 +171,28 @@ def test_parallel_render_renders_each_page_once_in_the_workers(full_site: Path,
     slugs = [slug for _, slug in lines]
     assert sorted(slugs) == sorted(published)  # once each: the parent does not render them again to collect them
     assert {pid for pid, _ in lines} - {str(os.getpid())}
+
+
+def test_each_card_is_rendered_once_per_heading_level(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _serial(monkeypatch)
+    rendered: list[tuple[str, object]] = []
+    real = Renderer._card_macro.func
+
+    def counting(self: Renderer) -> Any:
+        macro = real(self)
+
+        def card(a: Any, level: object = 2) -> str:
+            rendered.append((a.url, level))
+            return macro(a, level)
+        return card
+
+    memo = functools.cached_property(counting)
+    memo.__set_name__(Renderer, "_card_macro")
+    monkeypatch.setattr(Renderer, "_card_macro", memo)
+    _build(full_site, "public")
+    shown = sum(p.read_text().count('<article class="card">') for p in (full_site / "public").rglob("*.html"))
+    assert len(rendered) == len(set(rendered)) > 0
+    assert shown > 2 * len(rendered)  # each card appears on several pages
 
 
 def test_parallel_build_keeps_every_documents_cache_keys(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,6 +183,31 @@ def test_markdown_tables_and_heading_ids() -> None:
 def test_external_images_become_links() -> None:
     html = render_markdown("![pixel](https://tracker.test/p.gif)", origin="https://e.org")
     assert "<img" not in html and 'href="https://tracker.test/p.gif"' in html
+
+
+# -- render ---------------------------------------------------------------------------
+
+def test_templates_read_view_keys_before_dict_methods(tmp_path: Path) -> None:
+    from site_builder.render import make_environment
+    env = make_environment(tmp_path)
+    view = {"title": "T", "items": [1, 2]}
+    assert env.from_string("{{ v.title }} {{ v.items | length }} {{ v['items'] | sum }}").render(v=view) == "T 2 3"
+    assert env.from_string("{{ v.keys() | list | length }}").render(v={"a": 1}) == "1"  # no such key: the method
+    with pytest.raises(Exception, match="has no attribute 'missing'"):
+        env.from_string("{{ v.missing }}").render(v=view)  # StrictUndefined still catches typos
+
+
+def test_old_templates_that_import_the_card_macro_still_render(tmp_path: Path, run_build: Any) -> None:
+    import shutil
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "templates", tmp_path / "templates")
+    write(tmp_path / "content/site.yaml", "title: T\nbase_url: https://example.org\n")
+    write(tmp_path / "content/articles/a.md", "---\ntitle: First\ndate: 2025-01-02\nsummary: S.\n---\nText.\n")
+    index = tmp_path / "templates/index.html"
+    index.write_text(index.read_text().replace('import pager as', 'import card, pager as'))
+    assert '{% from "macros.html" import card, pager' in index.read_text()
+    run_build(tmp_path)
+    assert '<a href="/articles/first/">First</a>' in (tmp_path / "public/index.html").read_text()
 
 
 # -- write ------------------------------------------------------------------------------
