@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -46,26 +47,29 @@ def person_links(matcher: PeopleMatcher, url_of: dict[str, str]) -> PersonLinks:
     return PersonLinks(matcher, dict(url_of))
 
 
-def _text(content: str) -> Token:
-    token = Token("text", "", 0)
-    token.content = content
-    return token
+def _link_text(links: PersonLinks, content: str) -> Token | None:
+    """``content`` as HTML with the first mention of each pending person linked, or None.
 
-
-def _link_text(links: PersonLinks, content: str) -> list[Token]:
-    """``content`` as text tokens, with the first mention of each pending person linked."""
-    out: list[Token] = []
+    The result is one ``html_inline`` token holding exactly what the text
+    and link tokens would render to (the escaped text, ``<a href="…"
+    class="person-link">``): one token instead of five per link, made and
+    rendered in a fraction of the time.  None when nobody is to be linked in
+    the text: the token stays as it is.
+    """
+    hits = links.pending(content)
+    if not hits:
+        return None
+    parts: list[str] = []
     at = 0
-    for hit in links.pending(content):
-        if hit.start > at:
-            out.append(_text(content[at: hit.start]))
-        link = Token("link_open", "a", 1)
-        link.attrs = {"href": links.urls[hit.slug], "class": "person-link"}
-        out.extend([link, _text(content[hit.start: hit.end]), Token("link_close", "a", -1)])
+    for hit in hits:
+        parts.append(escapeHtml(content[at: hit.start]))
+        parts.append(f'<a href="{escapeHtml(links.urls[hit.slug])}" class="person-link">'
+                     f"{escapeHtml(content[hit.start: hit.end])}</a>")
         at = hit.end
-    if at < len(content):
-        out.append(_text(content[at:]))
-    return out
+    parts.append(escapeHtml(content[at:]))
+    token = Token("html_inline", "", 0)
+    token.content = "".join(parts)
+    return token
 
 
 def _rule(state: StateCore) -> None:
@@ -89,10 +93,8 @@ def _rule(state: StateCore) -> None:
                 depth += 1
             elif child.type == "link_close":
                 depth -= 1
-            if child.type != "text" or depth > 0:
-                children.append(child)
-            else:
-                children.extend(_link_text(links, child.content))
+            linked = _link_text(links, child.content) if child.type == "text" and depth == 0 else None
+            children.append(child if linked is None else linked)
         block.children = children
 
 

@@ -135,7 +135,7 @@ class Renderer:
 
     # -- helpers -----------------------------------------------------------
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         return urlsplit(self.config.base_url).path.rstrip("/")
 

@@ -163,3 +163,19 @@ def test_review_stubs_get_no_page(empty_site: Path, build_site: Builder) -> None
     assert "ihar-losik" not in result.site.people
     assert not (empty_site / "public/people/ihar-losik").exists()
     assert "ihar-losik" in result.site.articles["a"].people  # kept, shown once reviewed
+
+
+def test_person_links_are_escaped_like_the_text_around_them() -> None:
+    from site_builder.detect import matcher_for
+    from site_builder.linking import person_links
+    from site_builder.markdown import render_markdown
+    from site_builder.model import Person
+
+    people = (Person(slug="maria-kalesnikava", name="Maria Kalesnikava", aliases=("Maria Kolesnikova",),
+                     path="content/people/maria-kalesnikava.md"),)
+    links = person_links(matcher_for(people), {"maria-kalesnikava": "/people/maria-kalesnikava/?a=1&b=2"})
+    text = 'Tom & "Maria Kolesnikova" <said> *Maria Kalesnikava* [x](/y) Maria Kalesnikava.'
+    html = render_markdown(text, "https://example.org", env={"person_links": links})
+    assert html == ('<p>Tom &amp; &quot;<a href="/people/maria-kalesnikava/?a=1&amp;b=2" class="person-link">'
+                    'Maria Kolesnikova</a>&quot; &lt;said&gt; <em>Maria Kalesnikava</em> '
+                    '<a href="/y">x</a> Maria Kalesnikava.</p>\n')
