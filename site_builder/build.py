@@ -168,7 +168,7 @@ def options_digest(options: CleanOptions) -> str:
     return data_digest([
         sorted(options.disabled), sorted(options.protected_words),
         [(p.find, p.replace, p.warn) for p in options.phrases], list(options.artifacts),
-        options.names.pattern if options.names else "", sorted(options.proper_nouns),
+        options.names.pattern.pattern if options.names else "", sorted(options.proper_nouns),
     ])
 
 

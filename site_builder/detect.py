@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .model import Person, Topic
+from .wordsearch import WordSearch, search_form
 
 CAPITAL_WORD = re.compile(r"[^a-z \n,.;:'\"()0-9](?<=(?<![\w-])[^\W\d_a-z])[^\W\d_]*(?:-[^\W\d_]+)*")
 r"""A word starting with a letter that is not lower-case ASCII (checked further with isupper).
@@ -300,35 +301,41 @@ def surname_mentions(text: str, person: Person) -> list[tuple[int, int]]:
     return [(h.start, h.end) for h in person_hits(text, [person]) if h.kind == "surname"]
 
 
-def _words_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    options = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
-    if not options:
-        return None
-    body = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in options)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I)
+def _alternation(phrases: list[str]) -> str:
+    """The phrases, longest first, with any run of spaces between their words."""
+    options = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in options)
 
 
 @lru_cache(maxsize=4096)
-def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    return _words_pattern(keywords)
+def _keyword_search(keywords: tuple[str, ...]) -> WordSearch | None:
+    return WordSearch.build(keywords, _alternation, r"[\w-]")
 
 
-def keyword_matches(text: str, topic: Topic) -> list[re.Match[str]]:
-    """Every occurrence of one of the topic's keywords (whole words, any case)."""
-    pattern = _keyword_pattern(tuple(topic.keywords))
-    return list(pattern.finditer(text)) if pattern else []
+def keyword_matches(text: str, topic: Topic) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of one of the topic's keywords (whole words, any case)."""
+    search = _keyword_search(tuple(topic.keywords))
+    return list(search.spans(text)) if search else []
 
 
-def topic_hits(title: str, body: str, topic: Topic) -> tuple[int, int]:
-    """(occurrences in the title, occurrences in the body) of the topic's keywords."""
-    return len(keyword_matches(title, topic)), len(keyword_matches(body, topic))
+def topic_hits(title: str, body: str, topic: Topic, forms: tuple[str, str] | None = None) -> tuple[int, int]:
+    """(occurrences in the title, occurrences in the body) of the topic's keywords.
+
+    ``forms`` are the two texts' :func:`search_form`, made once for every topic.
+    """
+    search = _keyword_search(tuple(topic.keywords))
+    if search is None:
+        return 0, 0
+    title_form, body_form = forms or (None, None)
+    return search.count(title, title_form), search.count(body, body_form)
 
 
 def find_topics(title: str, body: str, topics: Iterable[Topic], body_hits: int, title_hits: int) -> list[str]:
     """Slugs of the topics whose keywords occur often enough."""
     chosen = []
+    forms = search_form(title), search_form(body)
     for topic in topics:
-        in_title, in_body = topic_hits(title, body, topic)
+        in_title, in_body = topic_hits(title, body, topic, forms)
         if in_title >= title_hits or in_body >= body_hits:
             chosen.append(topic.slug)
     return chosen

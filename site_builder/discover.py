@@ -262,8 +262,8 @@ def explain(title: str, body: str, body_line: int, people: Sequence[Person], top
         chosen = len(in_title) >= title_hits or len(in_body) >= body_hits
         out.append(f"  topic {topic.slug}: {len(in_title)} in title, {len(in_body)} in body "
                    f"({'assigned' if chosen else f'not assigned: needs {title_hits} in title or {body_hits} in body'})")
-        out.extend(f"    title: {m.group()!r}" for m in in_title)
-        out.extend(f"    line {_line_of(body, m.start(), body_line)}: {m.group()!r}" for m in in_body)
+        out.extend(f"    title: {title[s:e]!r}" for s, e in in_title)
+        out.extend(f"    line {_line_of(body, s, body_line)}: {body[s:e]!r}" for s, e in in_body)
     for finding in find_unregistered(body, people):
         out.append(f"  line {body_line + finding.line - 1}: {finding.message()}")
     return out

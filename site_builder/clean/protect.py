@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from ..wordsearch import WordSearch
+
 Span = tuple[int, int]
 
 # (pattern, trigger): a pattern is only tried on a line that contains one of
@@ -42,7 +44,7 @@ _DOTTED = re.compile(r"\.(?:com|org|net|gov|edu|int|eu|by|ru|ua|pl|lt|uk|de|fr|i
 """Host and file names need one of these endings: test for it before the slow scan."""
 
 
-def protected_spans(text: str, names: re.Pattern[str] | None = None) -> list[Span]:
+def protected_spans(text: str, names: WordSearch | None = None) -> list[Span]:
     """Sorted, possibly overlapping (start, end) spans of ``text`` to leave alone."""
     spans: list[Span] = []
     for pattern, triggers in _COMPILED:
@@ -53,13 +55,13 @@ def protected_spans(text: str, names: re.Pattern[str] | None = None) -> list[Spa
             continue
         spans.extend(m.span() for m in pattern.finditer(text))
     if names is not None:
-        spans.extend(m.span() for m in names.finditer(text))
+        spans.extend(names.spans(text))
     spans.sort()
     return spans
 
 
-def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """A whole-word, case-insensitive pattern for the registry's names.
+def names_pattern(names: Iterable[str]) -> WordSearch | None:
+    """A whole-word, case-insensitive search for the registry's names.
 
     Compiled as a trie, longest match first: a flat alternation of a thousand
     names is tried name by name at every position of every line, while the
@@ -71,17 +73,19 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=8)
-def _names_pattern(words: frozenset[str]) -> re.Pattern[str] | None:
+def _names_pattern(words: frozenset[str]) -> WordSearch | None:
     """:func:`names_pattern`, kept per set of names: the dev server asks again on every save."""
-    if not words:
-        return None
+    return WordSearch.build(sorted(words), _trie, r"\w")
+
+
+def _trie(words: list[str]) -> str:
     trie: dict[str, Any] = {}
     for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
-    return re.compile(r"(?<!\w)(?:" + _trie_body(trie) + r")(?!\w)", re.I)
+    return _trie_body(trie)
 
 
 def _trie_body(node: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model import Change
+from ..wordsearch import WordSearch
 from .document import Line
 from .protect import Span, overlaps, protected_spans
 
@@ -52,7 +53,7 @@ class CleanOptions:
     phrases: tuple[Phrase, ...] = ()
     artifacts: tuple[str, ...] = ()
     """Lines of page chrome to drop, compared case-insensitively."""
-    names: re.Pattern[str] | None = None
+    names: WordSearch | None = None
     """Registered people's names and aliases: never edited."""
     proper_nouns: frozenset[str] = frozenset()
     """Lower-cased words known to be proper nouns (gazetteer plus corpus)."""
