@@ -23,7 +23,7 @@ from .enrich import enrich
 from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation
 from .index import build_site
 from .model import Article, Change, Person, Site, SourceDocument, Topic
-from .parallel import prepare_all
+from .parallel import map_ordered, prepare_all
 from .render import render_site
 from .search import index_site
 from .style import load_style, with_corpus
@@ -73,7 +73,7 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     docs = load.load_articles(config.content_dir, diags, cache.sources)
     # 2-3. clean and enrich each article in memory.
     options = with_corpus(style or CleanOptions(), _all_names(people),
-                          cache.nouns.update({d.path: d.body for d in docs}))
+                          cache.nouns.update({d.path: d.body for d in docs}, map_ordered))
     today = today_for(config)
     options_key = data_digest([options_digest(options), registry_digest(people, topics, config, today)])
     articles = prepare_all(prepare, docs, options, options_key, people, topics, config, today, diags, cache)

@@ -327,6 +327,28 @@ def test_proper_noun_tally_equals_counting_from_scratch(steps: list[tuple[int, s
         assert tally.update(dict(texts)) == corpus_proper_nouns(texts.values())
 
 
+def test_proper_noun_tally_on_every_core_equals_the_serial_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.clean.gazetteer import ProperNounTally
+
+    _parallel(monkeypatch)
+    pids: list[int] = []
+    real = parallel.map_recorded
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        pids.append(os.getpid())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "map_recorded", spy)
+    texts = {n: f"In Minsk and {'Hrodna' if n % 3 else 'hrodna'} the Court of case {n} sat. word{n} here."
+             for n in range(40)}
+    serial: ProperNounTally[int] = ProperNounTally()
+    together: ProperNounTally[int] = ProperNounTally()
+    assert together.update(texts, parallel.map_ordered) == serial.update(texts) == {"court", "minsk"}
+    assert together.texts == serial.texts and together.lower == serial.lower and pids
+    texts[1] = "Hrodna only."
+    assert together.update(texts, parallel.map_ordered) == serial.update(texts)
+
+
 def test_live_output_writes_only_changes_and_swaps_search_in(tmp_path: Path) -> None:
     from site_builder.live import LiveOutput
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -40,13 +40,22 @@ _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z’'-]+)")
 
 
+Evidence = tuple[Counter[str], frozenset[str]]
+"""One text's mid-sentence capitalised words (counted) and its lower-case words."""
+Mapper = Callable[[Callable[[int], Evidence], int], list[Evidence]]
+
+
+def _serial(task: Callable[[int], Evidence], count: int) -> list[Evidence]:
+    return [task(i) for i in range(count)]
+
+
 def corpus_proper_nouns(texts: Iterable[str], min_count: int = 2) -> frozenset[str]:
     """Lower-cased words seen capitalised mid-sentence and never in lower case."""
     tally: ProperNounTally[int] = ProperNounTally(min_count)
     return tally.update(dict(enumerate(texts)))
 
 
-def evidence(text: str) -> tuple[Counter[str], frozenset[str]]:
+def evidence(text: str) -> Evidence:
     """One text's evidence: mid-sentence capitalised words (counted) and its lower-case words."""
     # Headings and tables are title case: not evidence.
     prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "|")))
@@ -68,17 +77,20 @@ class ProperNounTally(Generic[K]):
     lower: Counter[str] = field(default_factory=Counter)
     """In how many texts each word appears in lower case."""
 
-    def update(self, texts: Mapping[K, str]) -> frozenset[str]:
-        """Make the tally that of ``texts`` (by key) and return the proper nouns."""
+    def update(self, texts: Mapping[K, str], mapper: Mapper | None = None) -> frozenset[str]:
+        """Make the tally that of ``texts`` (by key) and return the proper nouns.
+
+        ``mapper(task, n)`` returns ``[task(i) for i in range(n)]``; a build
+        passes one that runs on every core (:func:`parallel.map_ordered`).
+        """
         for key in [k for k in self.texts if k not in texts]:
             self._remove(key)
-        for key, text in texts.items():
-            known = self.texts.get(key)
-            if known is not None and known[0] == text:
-                continue
-            if known is not None:
+        changed = [(key, text) for key, text in texts.items()
+                   if (known := self.texts.get(key)) is None or known[0] != text]
+        found = (mapper or _serial)(lambda i: evidence(changed[i][1]), len(changed))
+        for (key, text), (capitalised, lower) in zip(changed, found, strict=True):
+            if key in self.texts:
                 self._remove(key)
-            capitalised, lower = evidence(text)
             self.texts[key] = (text, capitalised, lower)
             self.capitalised.update(capitalised)
             self.lower.update(lower)
