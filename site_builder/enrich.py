@@ -55,9 +55,15 @@ def split_title(body: str) -> tuple[str | None, str]:
     return None, body
 
 
+_MARKUP_CHAR = re.compile(r"[\[*_`<]")
+"""Every match of :data:`_INLINE_MARKUP` has one of these; plain prose has none."""
+
+
 def plain_text(markdown: str) -> str:
     """Markdown inline text without markup, for summaries and word counts."""
-    return " ".join(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", markdown).split())
+    if _MARKUP_CHAR.search(markdown):
+        markdown = _INLINE_MARKUP.sub(lambda m: m.group(1) or "", markdown)
+    return " ".join(markdown.split())
 
 
 def first_paragraph(body: str) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from site_builder import urls
 from site_builder.config import load_config
@@ -108,6 +110,12 @@ def test_slug_summary_and_reading_time() -> None:
     body = "First sentence here. Second one, the U.S. says. Third.\n\n## Heading\n"
     assert make_summary(body).startswith("First sentence here. Second one, the U.S. says.")
     assert reading_minutes("word " * 460) == 2
+
+
+@given(st.text(alphabet="ab! \n[]()*_`<>/7é", max_size=40))
+def test_plain_text_skips_the_markup_pass_only_when_it_would_change_nothing(text: str) -> None:
+    from site_builder.enrich import _INLINE_MARKUP, plain_text
+    assert plain_text(text) == " ".join(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", text).split())
 
 
 # -- index ---------------------------------------------------------------------
