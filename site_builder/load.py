@@ -8,6 +8,7 @@ them so that one bad file does not hide the others.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,15 @@ def split_front_matter(text: str, shown: str) -> tuple[str | None, str, int]:
                     "did you forget to add '---' after the front matter?")
 
 
-def load_document(path: Path, content_dir: Path, kind: dict[str, schema.Field]) -> SourceDocument:
-    """Read one content file and validate its front matter against ``kind``."""
+def load_document(path: Path, content_dir: Path, kind: dict[str, schema.Field],
+                  resolved: Resolved | None = None) -> SourceDocument:
+    """Read one content file and validate its front matter against ``kind``.
+
+    ``resolved`` holds the content directory and the file's folder, already
+    resolved (:func:`load_all` resolves them once for all the files of a folder).
+    """
     shown = display_path(path)
-    check_inside(path, content_dir, shown)
+    check_inside(path, content_dir, shown, resolved)
     text = read_text(path, shown)
     yaml_text, body, body_line = split_front_matter(text, shown)
     check_nesting(body, shown, body_line)
@@ -82,13 +88,26 @@ def load_document(path: Path, content_dir: Path, kind: dict[str, schema.Field]) 
     return SourceDocument(shown, meta, key_lines, body, body_line, yaml_text is not None)
 
 
-def check_inside(path: Path, content_dir: Path, shown: str) -> None:
+Resolved = tuple[Path, Path]
+"""(content directory, folder of a file), both resolved."""
+
+
+def check_inside(path: Path, content_dir: Path, shown: str, resolved: Resolved | None = None) -> None:
     """Refuse a file (or symlink) that resolves outside the content directory."""
-    root = content_dir.resolve()
-    target = path.resolve()
-    if target != root and root not in target.parents:
+    if resolved is not None and path.name not in ("", ".", "..") and not path.is_symlink():
+        # A plain file resolves to its resolved folder plus its name: one lstat, not one per path part.
+        root, target = resolved[0], resolved[1] / path.name
+    else:
+        root, target = content_dir.resolve(), path.resolve()
+    if not _is_within(target, root):
         raise SiteError(SourceLocation(shown), "file",
                         "links to a file outside the content directory", f"points to {target}")
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    """``path`` is ``root`` or below it (both resolved: no ``..``, so comparing text is exact)."""
+    text, top = str(path), str(root)
+    return text == top or text.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def find_sources(folder: Path) -> list[Path]:
@@ -113,13 +132,14 @@ Loaded = tuple[SourceDocument | None, tuple[Any, ...] | None]
 location do not pickle back from a worker process)."""
 
 
-def _load_or_error(path: Path, content_dir: Path, kind: dict[str, schema.Field], with_slug: bool) -> Loaded:
+def _load_or_error(path: Path, content_dir: Path, kind: dict[str, schema.Field], with_slug: bool,
+                   resolved: Resolved | None = None) -> Loaded:
     try:
         if with_slug:
             # The name is not the URL (the slug is), but a name that is not a
             # slug is a file nobody meant to add, or one that shells mangle.
             slug_from_filename(path)
-        return load_document(path, content_dir, kind), None
+        return load_document(path, content_dir, kind, resolved), None
     except SiteError as err:
         return None, (err.location, err.topic, err.message, err.hint)
 
@@ -134,7 +154,10 @@ def load_all(paths: Sequence[Path], content_dir: Path, kind: dict[str, schema.Fi
     """
     looked = [memo.lookup(path) if memo is not None else (None, None) for path in paths]
     missing = [n for n, (_, doc) in enumerate(looked) if doc is None]
-    loaded = map_ordered(lambda i: _load_or_error(paths[missing[i]], content_dir, kind, with_slug), len(missing))
+    root = content_dir.resolve()
+    folders = {parent: (root, parent.resolve()) for parent in {paths[n].parent for n in missing}}
+    loaded = map_ordered(lambda i: _load_or_error(paths[missing[i]], content_dir, kind, with_slug,
+                                                  folders[paths[missing[i]].parent]), len(missing))
     outcome: dict[int, Loaded] = {n: (doc, None) for n, (_, doc) in enumerate(looked) if doc is not None}
     outcome.update(zip(missing, loaded, strict=True))
     docs = []

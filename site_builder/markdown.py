@@ -156,10 +156,10 @@ def parser(allow_html: bool = False) -> MarkdownIt:
 
 MAX_NESTING = 20
 """markdown-it's recursion limit; deeper text would be silently dropped."""
-_CONTAINER_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]*", re.M)
 MIN_DEEP_PREFIX = 8
 """A line needs at least this many marker and indent characters in front of it
 to sit near the limit (a list level costs two nesting levels and two columns)."""
+_DEEP_PREFIX = re.compile(rf"^[ \t>*+\-0-9.)]{{{MIN_DEEP_PREFIX}}}", re.M)
 
 
 def check_nesting(text: str, path: str, first_line: int = 1) -> None:
@@ -171,7 +171,7 @@ def check_nesting(text: str, path: str, first_line: int = 1) -> None:
     # Only block containers (quotes, lists) lose text past the limit, and 19
     # levels of them need a long run of markers and indentation in front of
     # some line: without one, skip the full parse (it was half of loading).
-    if max((len(m.group()) for m in _CONTAINER_PREFIX.finditer(text)), default=0) < MIN_DEEP_PREFIX:
+    if not _DEEP_PREFIX.search(text):
         return
     line = 0
     for token in parser(False).parse(text, {}):

@@ -95,6 +95,23 @@ def test_dates_accept_iso_timestamps_with_zone(tmp_path: Path) -> None:
     assert load_document(path, tmp_path, ARTICLE).meta["date"] == dt.date(2025, 9, 13)
 
 
+def test_a_folder_that_links_outside_the_content_directory_is_refused(tmp_path: Path) -> None:
+    from site_builder.load import load_articles
+    write(tmp_path / "elsewhere/secret.md", "---\ntitle: Secret\n---\nNot for publication.\n")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/articles").symlink_to(tmp_path / "elsewhere")
+    diags = Diagnostics()
+    assert load_articles(tmp_path / "content", diags) == []
+    assert [d.format() for d in diags.errors] == [
+        f"{tmp_path}/content/articles/secret.md: file: links to a file outside the content directory "
+        f"(points to {(tmp_path / 'elsewhere/secret.md').resolve()})"]
+    # A content directory that is itself reached through a link is fine.
+    (tmp_path / "real/articles").mkdir(parents=True)
+    write(tmp_path / "real/articles/ok.md", "---\ntitle: Fine\n---\nText.\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    assert [d.meta["title"] for d in load_articles(tmp_path / "linked", Diagnostics())] == ["Fine"]
+
+
 # -- enrich -----------------------------------------------------------------------
 
 def test_title_comes_from_the_first_heading_and_leaves_the_body() -> None:
