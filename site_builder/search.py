@@ -22,6 +22,7 @@ import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import urls
@@ -39,28 +40,36 @@ def pagefind_command(site_dir: Path, bundle: Path | None = None) -> list[str]:
     return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--glob", urls.SEARCHABLE, *where, "--silent"]
 
 
-def index_site(site_dir: Path, bundle: Path | None = None, background: bool = False) -> None:
+def index_site(site_dir: Path, bundle: Path | None = None, background: bool = False,
+               running: Callable[[int | None], None] | None = None) -> None:
     """Build the search index of the site in ``site_dir``; raise :class:`SiteError` on failure.
 
     The index goes to ``site_dir/pagefind/``, or to ``bundle`` when given (the
     dev server builds it beside the live site and swaps it in).  A
     ``background`` run has a lower CPU priority, so that the editor's next
-    rebuild is not slowed down by it.
+    rebuild is not slowed down by it, and its own process group, whose id
+    ``running`` is told when it starts and None when it has ended (the dev
+    server stops the group while it rebuilds).
     """
     where = SourceLocation(display_path(site_dir))
     bundle_dir = bundle or site_dir / BUNDLE_DIR
     try:
         with subprocess.Popen(pagefind_command(site_dir, bundle), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) as proc:
+                              stderr=subprocess.PIPE, text=True, start_new_session=background) as proc:
             if background:
                 # Before Python has started Pagefind's binary, which inherits it.
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, proc.pid, BACKGROUND_NICENESS)
+            if running is not None:
+                running(proc.pid)
             try:
                 stdout, stderr = proc.communicate(timeout=TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 raise
+            finally:
+                if running is not None:
+                    running(None)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SiteError(where, "search", f"could not run pagefind: {exc}") from exc
     if proc.returncode != 0:

@@ -56,7 +56,8 @@ class DevState:
                                  self.config.drafts, self.env)
             if self.output is None:
                 self.output = LiveOutput(config.out_dir, config.templates_dir / "assets")
-            build(config, cache=self.cache, publish=self.output.publish)
+            with self.output.paused():
+                build(config, cache=self.cache, publish=self.output.publish)
         except BuildFailed as failed:
             self.errors = [d.format() for d in failed.diagnostics.errors]
             return False

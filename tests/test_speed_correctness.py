@@ -358,7 +358,7 @@ def test_live_output_writes_only_changes_and_swaps_search_in(tmp_path: Path) -> 
     out = tmp_path / "public"
     indexed: list[set[str]] = []
 
-    def index(site: Path, bundle: Path) -> None:  # stands in for Pagefind
+    def index(site: Path, bundle: Path, running: object = None) -> None:  # stands in for Pagefind
         indexed.append({str(p.relative_to(site)) for p in site.rglob("*.html")})
         bundle.mkdir()
         (bundle / "pagefind.js").write_text(str(len(indexed)))
@@ -379,3 +379,46 @@ def test_live_output_writes_only_changes_and_swaps_search_in(tmp_path: Path) -> 
     assert indexed[-1] == {"a/index.html", "d/index.html"}
     assert (out / "pagefind/pagefind.js").read_text() == "2"  # the new index, swapped in
     assert not list(tmp_path.glob(".public.search*"))
+
+
+def _state(pid: int) -> str:
+    """The state letter of a process in /proc (T: stopped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_the_background_indexer_is_stopped_while_the_dev_server_rebuilds(tmp_path: Path) -> None:
+    from collections.abc import Callable
+
+    from site_builder.live import LiveOutput
+
+    started: list[int] = []
+
+    def index(site: Path, bundle: Path, running: Callable[[int | None], None]) -> None:  # a slow stand-in
+        script = f"import time, pathlib\ntime.sleep(1.5)\npathlib.Path({str(bundle)!r}).mkdir()"
+        with subprocess.Popen([sys.executable, "-c", script], start_new_session=True) as proc:
+            started.append(proc.pid)
+            running(proc.pid)
+            proc.wait()
+            running(None)
+
+    out = tmp_path / "public"
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    live = LiveOutput(out, assets, index=index)
+    write_site([("a/index.html", b"A")], out, assets)
+    live.written = {"a/index.html": b"A"}
+    live.assets_signature = "x"
+    live.publish([("a/index.html", b"B")])  # starts the indexer in the background
+    deadline = time.monotonic() + 10
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with live.paused():
+        time.sleep(0.1)
+        assert _state(started[0]) == "T"  # stopped while the rebuild runs
+    time.sleep(0.1)
+    assert _state(started[0]) != "T"
+    with live.paused():
+        live.publish([("a/index.html", b"C")])  # a save during the rebuild: indexed afterwards
+        live.wait()  # waiting lets a stopped indexer go on instead of hanging
+    live.wait()
+    assert len(started) == 2 and (out / "pagefind").is_dir()
