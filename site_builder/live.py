@@ -127,6 +127,8 @@ class LiveOutput:
             self.search_error = err.format()
             shutil.rmtree(fresh, ignore_errors=True)
             return
+        if not fresh.is_dir():
+            return  # ended without an index (the server is shutting down)
         self.search_error = ""
         live = self.out_dir / BUNDLE_DIR
         with contextlib.suppress(FileNotFoundError):
@@ -164,6 +166,15 @@ class LiveOutput:
                 self._paused = False
                 self._signal(signal.SIGCONT)
 
+    def close(self) -> None:
+        """End a running indexer: it runs in a process group of its own, which the
+        terminal's Ctrl+C does not reach (dev server shutdown)."""
+        with self._lock:
+            self._pending = False
+            self._paused = False
+            self._signal(signal.SIGCONT)
+            self._signal(signal.SIGTERM)
+
     def wait(self) -> None:
         """Return once no search indexing is running or pending (tests, shutdown)."""
         with self._lock:
@@ -175,3 +186,6 @@ class LiveOutput:
             if worker is None:
                 return
             worker.join()
+            with self._lock:
+                if self._worker is worker:  # it ended without clearing itself: an exception
+                    self._worker = None

@@ -79,6 +79,11 @@ class DevState:
         if self.output is not None:
             self.output.wait()
 
+    def close(self) -> None:
+        """Stop the background search indexer, if one is running."""
+        if self.output is not None:
+            self.output.close()
+
 
 def error_page(errors: list[str]) -> bytes:
     items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors)
@@ -147,5 +152,8 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
     for path in (config.content_dir, config.templates_dir):
         server.watch(str(path), on_change, delay="forever")
     print(f"serving {base}/ (Ctrl+C to stop)")
-    server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)
+    try:
+        server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)
+    finally:
+        state.close()
     return 0

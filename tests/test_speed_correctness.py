@@ -422,3 +422,11 @@ def test_the_background_indexer_is_stopped_while_the_dev_server_rebuilds(tmp_pat
         live.wait()  # waiting lets a stopped indexer go on instead of hanging
     live.wait()
     assert len(started) == 2 and (out / "pagefind").is_dir()
+    # Shutting the server down ends an indexer, stopped or not.
+    live.publish([("a/index.html", b"D")])
+    while len(started) < 3 and time.monotonic() < deadline + 10:
+        time.sleep(0.01)
+    with live.paused():
+        live.close()
+    live.wait()
+    assert not Path(f"/proc/{started[2]}").exists() or _state(started[2]) == "Z"
