@@ -96,6 +96,11 @@ def file_signature(path: Path | str) -> Signature | None:
         st, lst = os.stat(path), os.lstat(path)
     except OSError:
         return None
+    return _signature(st, lst)
+
+
+def _signature(st: os.stat_result, lst: os.stat_result) -> Signature:
+    """The signature of a file (``st``) reached through a directory entry (``lst``)."""
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
             lst.st_ino, lst.st_mtime_ns, lst.st_ctime_ns)
 
@@ -122,8 +127,7 @@ def scan_tree(root: Path) -> dict[str, Signature | None]:
                 except OSError:
                     found[entry.path] = None
                     continue
-                found[entry.path] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                     st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+                found[entry.path] = _signature(st, st)
     return found
 
 
