@@ -248,6 +248,42 @@ def test_cache_keys_do_not_depend_on_the_hash_seed(full_site: Path) -> None:
     assert len(keys) == 1
 
 
+def test_every_cache_key_is_the_same_in_another_process(full_site: Path, tmp_path: Path) -> None:
+    """Page, HTML, cleaned and enriched keys (data_digest) name the same data in every process."""
+    code = (
+        "import sys, hashlib; from pathlib import Path; from site_builder.build import build; "
+        "from site_builder.cache import BuildCache; from site_builder.config import load_config; "
+        "r = Path(sys.argv[1]); c = BuildCache(); "
+        "build(load_config(r / 'content', out_dir=Path(sys.argv[2]), templates_dir=r / 'templates', "
+        "env={'SOURCE_DATE_EPOCH': '1765584000'}), cache=c); "
+        "print(*(sorted(m.entries) for m in (c.cleaned, c.enriched, c.html, c.pages)))"
+    )
+    keys = {subprocess.run([sys.executable, "-c", code, str(full_site), str(tmp_path / seed)], check=True,
+                           text=True, capture_output=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed, "XDG_CACHE_HOME": str(tmp_path / f"x{seed}")}
+                           ).stdout
+            for seed in ("1", "2")}
+    assert len(keys) == 1
+    assert len(next(iter(keys))) > 1000  # dozens of keys of each kind
+
+
+def test_data_digest_hashes_values_not_objects() -> None:
+    from site_builder.cache import data_digest
+    from site_builder.render import Card
+
+    word = "".join(["Kales", "nikava"])  # equal to the literal, another object
+    assert word is not "Kalesnikava"  # noqa: F632
+    assert data_digest(["Kalesnikava", "Kalesnikava"]) == data_digest(["Kalesnikava", word])
+    card = Card("T", "/a/", "2024-01-01", "1 January 2024", "S", 2)
+    assert data_digest({"a": [card, card]}) == data_digest({"a": [card, Card(**card.fields())]})
+    different = [1, 1.0, True, "1", b"1", (1,), [1], {"1": 1}, None, Card("T", "/b/", "2024-01-01", "", "", 2)]
+    assert len({data_digest(v) for v in different}) == len(different)
+    loop: list[Any] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular"):
+        data_digest(loop)
+
+
 def test_cache_statistics_are_the_same_in_parallel(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stats = []
     for mode in (_serial, _parallel):
