@@ -224,6 +224,29 @@ class PeopleMatcher:
             i += 1
         return hits
 
+    def full_names(self, text: str) -> list[Hit]:
+        """The mentions in ``text`` by name, alias or probable alias: :meth:`scan` without surnames.
+
+        A surname alone never starts or ends a full name (it only consumes its
+        own word), so these are exactly the ``name`` and ``probable`` hits of
+        :meth:`scan`, found without looking up every word as a surname.
+        """
+        if not self.people:
+            return []
+        words = capital_words(text)
+        hits: list[Hit] = []
+        i = 0
+        while i < len(words):
+            found = self._full(words, i, text)
+            if found is None:
+                i += 1
+                continue
+            slug, n, kind = found
+            hits.append(Hit(slug, text[words[i].start: words[i + n - 1].end], words[i].start,
+                            words[i + n - 1].end, kind))
+            i += n
+        return hits
+
     def _surname(self, words: list[_Word], i: int, text: str, seen: list[str]) -> str | None:
         """The already-mentioned person whose surname word ``i`` is, if it stands alone."""
         owners = self.surnames.get(words[i].key)

@@ -30,8 +30,8 @@ class PersonLinks:
     def pending(self, text: str) -> list[Hit]:
         """The hits of ``text`` to link, in order: the first mention of each person not linked yet."""
         out = []
-        for hit in self.matcher.scan(text):
-            if hit.kind != "surname" and hit.slug in self.urls and hit.slug not in self.done:
+        for hit in self.matcher.full_names(text):
+            if hit.slug in self.urls and hit.slug not in self.done:
                 self.done.add(hit.slug)
                 out.append(hit)
         return out

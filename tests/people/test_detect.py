@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.detect import CAPITAL_WORD, find_people, name_key, person_hits
+from site_builder.detect import CAPITAL_WORD, PeopleMatcher, find_people, name_key, person_hits
 from site_builder.model import Person
 
 KALESNIKAVA = Person("maria-kalesnikava", "Maria Kalesnikava", ("Maria Kolesnikova",), "p.md")
@@ -83,3 +83,22 @@ PLAIN_CAPITAL_WORD = re.compile(r"(?<![\w-])[^\W\d_a-z][^\W\d_]*(?:-[^\W\d_]+)*"
     max_size=20).map("".join)))
 def test_capital_word_finds_what_its_plain_spelling_finds(text: str) -> None:
     assert [m.span() for m in CAPITAL_WORD.finditer(text)] == [m.span() for m in PLAIN_CAPITAL_WORD.finditer(text)]
+
+
+FULL_NAME_PIECES = ["Maria", "Mariya", "Kalesnikava", "Kolesnikova", "Kolesnikova’s", "Viktor", "Eduard",
+                    "Babaryka", "Babariko", "President", "Jr", "Aleś", "Ales", "Bialacki", "The", "ǅemal",
+                    *" \n.,;'’-", "\n\n"]
+FULL_NAME_MATCHER = PeopleMatcher([
+    KALESNIKAVA, BABARYKA, Person("eduard-babaryka", "Eduard Babaryka", (), "p.md"),
+    Person("ales-bialiatski", "Ales Bialiatski", ("Aleś Bialacki",), "p.md"),
+    Person("maria-kalesnikava-jr", "Maria Kalesnikava Jr", (), "p.md"),
+    Person("babaryka", "Babaryka", (), "p.md"),  # a one-word name that is also someone's surname
+])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(FULL_NAME_PIECES), max_size=30).map("".join))
+def test_full_names_are_the_scans_hits_that_are_not_surnames(text: str) -> None:
+    """What the person links use: the same names as detection, without its surname pass."""
+    expected = [h for h in FULL_NAME_MATCHER.scan(text) if h.kind != "surname"]
+    assert FULL_NAME_MATCHER.full_names(text) == expected
