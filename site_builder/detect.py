@@ -113,10 +113,27 @@ class _Word(NamedTuple):
     """Case-folded text."""
 
 
+_SPLIT_WORDS = re.compile(f"({CAPITAL_WORD.pattern})")
+_new_word = tuple.__new__
+
+
 def capital_words(text: str) -> list[_Word]:
-    """Every capitalised word of ``text`` with its offsets."""
-    return [_Word(m.start(), m.end(), word, word.casefold())
-            for m in CAPITAL_WORD.finditer(text) if (word := m.group())[0].isupper()]
+    """Every capitalised word of ``text`` with its offsets.
+
+    Written for speed (half the time of the person scan is here): ``split``
+    gives the words and the text between them as plain strings, without a
+    match object per word, and the offsets are summed from their lengths.
+    """
+    parts = _SPLIT_WORDS.split(text)  # [before, word, between, word, ..., after]
+    words: list[_Word] = []
+    start = len(parts[0])
+    for i in range(1, len(parts), 2):
+        word = parts[i]
+        end = start + len(word)
+        if word[0].isupper():
+            words.append(_new_word(_Word, (start, end, word, word.casefold())))
+        start = end + len(parts[i + 1])
+    return words
 
 
 def adjacent(text: str, left: _Word, right: _Word) -> bool:

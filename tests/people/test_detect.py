@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.detect import CAPITAL_WORD, PeopleMatcher, find_people, name_key, person_hits
+from site_builder.detect import CAPITAL_WORD, PeopleMatcher, capital_words, find_people, name_key, person_hits
 from site_builder.model import Person
 
 KALESNIKAVA = Person("maria-kalesnikava", "Maria Kalesnikava", ("Maria Kolesnikova",), "p.md")
@@ -102,3 +102,15 @@ def test_full_names_are_the_scans_hits_that_are_not_surnames(text: str) -> None:
     """What the person links use: the same names as detection, without its surname pass."""
     expected = [h for h in FULL_NAME_MATCHER.scan(text) if h.kind != "surname"]
     assert FULL_NAME_MATCHER.full_names(text) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(st.sampled_from(
+    [*"aAzZ-_1 \n\t'’éÉЁёß.,;:()\"", "Maria", "Kalesnikava", "\u0301", "McFaul", "iPhone", "\u00a0", "ǅ"]),
+    max_size=20).map("".join)))
+def test_capital_words_are_the_capitalised_matches_with_their_offsets(text: str) -> None:
+    expected = [(m.start(), m.end(), m.group(), m.group().casefold())
+                for m in PLAIN_CAPITAL_WORD.finditer(text) if m.group()[0].isupper()]
+    words = capital_words(text)
+    assert [tuple(w) for w in words] == expected
+    assert all(text[w.start: w.end] == w.text for w in words)
