@@ -236,11 +236,20 @@ class Renderer:
         macro: Callable[..., str] = self.env.get_template("macros.html").module.card  # type: ignore[attr-defined]
         return macro
 
+    @cached_property
+    def _person_refs(self) -> dict[str, dict[str, Any]]:
+        return {}
+
     def person_ref(self, slug: str) -> dict[str, Any]:
-        p = self.site.people[slug]
-        return {"name": p.name, "url": self.link(urls.person(slug)), "slug": slug,
+        """What a link to a person shows; made once per person (about ten articles name each)."""
+        found = self._person_refs.get(slug)
+        if found is None:
+            p = self.site.people[slug]
+            found = self._person_refs[slug] = {
+                "name": p.name, "url": self.link(urls.person(slug)), "slug": slug,
                 "count": len(self.site.by_person.get(slug, ())), "status": p.status or "",
                 "role": p.role or ""}
+        return found
 
     def topic_ref(self, slug: str) -> dict[str, Any]:
         t = self.site.topics[slug]
@@ -360,14 +369,14 @@ class Renderer:
 
     def article_page(self, slug: str) -> Output:
         a = self.site.articles[slug]
-        links = [(p, self.link(urls.person(p))) for p in a.people if p in self.site.people]
-        html = self.markdown(a.body, links)
+        people = [self.person_ref(p) for p in a.people if p in self.site.people]
+        html = self.markdown(a.body, [(p["slug"], p["url"]) for p in people])
         url = urls.article(slug)
         view = {
             **self.card(slug).fields(), "html": html,
             "updated": a.updated.isoformat() if a.updated else "",
             "updated_human": human_date(a.updated) if a.updated else "",
-            "people": [self.person_ref(p) for p in a.people if p in self.site.people],
+            "people": people,
             "topics": [self.topic_ref(t) for t in a.topics if t in self.site.topics],
             "related": [self.card(s) for s in self.site.related.get(slug, ())],
             "draft": a.draft,
