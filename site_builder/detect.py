@@ -323,9 +323,14 @@ def person_hits(text: str, people: Sequence[Person]) -> list[Hit]:
 
 
 def find_people(text: str, people: Sequence[Person]) -> dict[str, Mention]:
-    """Person slug -> first mention, for every registered person in ``text``."""
+    """Person slug -> first mention, for every registered person in ``text``.
+
+    A surname alone counts only after a full mention of the same person, so
+    the first mention of everyone is among the full names: the surname pass
+    of :meth:`PeopleMatcher.scan` is skipped.
+    """
     found: dict[str, Mention] = {}
-    for hit in person_hits(text, people):
+    for hit in matcher_for(people).full_names(text):
         if hit.slug not in found:
             found[hit.slug] = Mention(hit.slug, hit.text, hit.start)
     return found

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.detect import CAPITAL_WORD, PeopleMatcher, capital_words, find_people, name_key, person_hits
+from site_builder.detect import (
+    CAPITAL_WORD,
+    Mention,
+    PeopleMatcher,
+    capital_words,
+    find_people,
+    name_key,
+    person_hits,
+)
 from site_builder.model import Person
 
 KALESNIKAVA = Person("maria-kalesnikava", "Maria Kalesnikava", ("Maria Kolesnikova",), "p.md")
@@ -100,8 +108,12 @@ FULL_NAME_MATCHER = PeopleMatcher([
 @given(st.lists(st.sampled_from(FULL_NAME_PIECES), max_size=30).map("".join))
 def test_full_names_are_the_scans_hits_that_are_not_surnames(text: str) -> None:
     """What the person links use: the same names as detection, without its surname pass."""
-    expected = [h for h in FULL_NAME_MATCHER.scan(text) if h.kind != "surname"]
-    assert FULL_NAME_MATCHER.full_names(text) == expected
+    hits = FULL_NAME_MATCHER.scan(text)
+    assert FULL_NAME_MATCHER.full_names(text) == [h for h in hits if h.kind != "surname"]
+    first: dict[str, Mention] = {}
+    for h in hits:
+        first.setdefault(h.slug, Mention(h.slug, h.text, h.start))
+    assert find_people(text, FULL_NAME_MATCHER.people) == first
 
 
 @settings(max_examples=400, deadline=None)
