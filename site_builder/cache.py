@@ -46,8 +46,11 @@ def data_digest(value: Any) -> str:
     share their bytes.  That is 2.4 times faster than the canonical JSON it
     replaced, whose ``default=str`` ran a dataclass ``repr`` for every card in
     a page's context.  Dictionaries are hashed in their order: every key
-    comes from our own code, which builds them in one order.  A value pickle
-    cannot take (a cyclic one, a lambda) is hashed from JSON as before.
+    comes from our own code, which builds them in one order.  (A set's order
+    changes with the hash seed, so a set in a key would only cost cache misses
+    in another process; none of our keys holds one, which a test checks.)  A
+    value pickle cannot take (a cyclic one, a lambda) is hashed from JSON as
+    before.
     """
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, 5)

@@ -241,7 +241,7 @@ class Renderer:
         return {}
 
     def person_ref(self, slug: str) -> dict[str, Any]:
-        """What a link to a person shows; made once per person (about ten articles name each)."""
+        """What a link to a person shows; made once per person, who is named on many pages."""
         found = self._person_refs.get(slug)
         if found is None:
             p = self.site.people[slug]
