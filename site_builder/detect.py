@@ -217,6 +217,18 @@ class PeopleMatcher:
 
     def scan(self, text: str) -> list[Hit]:
         """Every mention of a registered person in ``text``, in order."""
+        return self._hits(text, surnames=True)
+
+    def full_names(self, text: str) -> list[Hit]:
+        """The mentions in ``text`` by name, alias or probable alias: :meth:`scan` without surnames.
+
+        A surname alone never starts or ends a full name (it only consumes its
+        own word), so these are exactly the ``name`` and ``probable`` hits of
+        :meth:`scan`, found without looking up every word as a surname.
+        """
+        return self._hits(text, surnames=False)
+
+    def _hits(self, text: str, surnames: bool) -> list[Hit]:
         if not self.people:
             return []
         words = capital_words(text)
@@ -234,34 +246,10 @@ class PeopleMatcher:
                 seen.append(slug)
                 i += n
                 continue
-            surname = self._surname(words, i, text, seen)
-            if surname is not None:
+            if surnames and (surname := self._surname(words, i, text, seen)) is not None:
                 w = words[i]
                 hits.append(Hit(surname, w.text, w.start, w.end, "surname"))
             i += 1
-        return hits
-
-    def full_names(self, text: str) -> list[Hit]:
-        """The mentions in ``text`` by name, alias or probable alias: :meth:`scan` without surnames.
-
-        A surname alone never starts or ends a full name (it only consumes its
-        own word), so these are exactly the ``name`` and ``probable`` hits of
-        :meth:`scan`, found without looking up every word as a surname.
-        """
-        if not self.people:
-            return []
-        words = capital_words(text)
-        hits: list[Hit] = []
-        i = 0
-        while i < len(words):
-            found = self._full(words, i, text)
-            if found is None:
-                i += 1
-                continue
-            slug, n, kind = found
-            hits.append(Hit(slug, text[words[i].start: words[i + n - 1].end], words[i].start,
-                            words[i + n - 1].end, kind))
-            i += n
         return hits
 
     def _surname(self, words: list[_Word], i: int, text: str, seen: list[str]) -> str | None:
