@@ -36,7 +36,7 @@ MEMOS = ("cleaned", "enriched", "html")
 """Memos worth keeping on disk; rendered pages are cheaper to redo than to store."""
 
 
-DEPENDENCIES = ("markdown-it-py", "mdit-py-plugins", "python-slugify", "nh3", "codespell")
+DEPENDENCIES = ("markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "python-slugify", "nh3", "codespell")
 """Libraries whose upgrade can change a cached value (HTML, slugs, spelling fixes)."""
 
 

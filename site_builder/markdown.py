@@ -28,6 +28,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from slugify import slugify
 
+from . import markdown_fast
 from .errors import SiteError, SourceLocation
 from .linking import person_links_plugin
 
@@ -184,7 +185,23 @@ def check_nesting(text: str, path: str, first_line: int = 1) -> None:
 
 
 def render_markdown(text: str, origin: str = "", allow_html: bool = False, env: dict[str, Any] | None = None) -> str:
-    """HTML for Markdown ``text``; ``origin`` is the site's base URL."""
+    """HTML for Markdown ``text``; ``origin`` is the site's base URL.
+
+    markdown-it-pyrs parses and :mod:`.markdown_fast` renders when it can give
+    exactly markdown-it-py's HTML; otherwise (raw HTML allowed, footnotes,
+    deep nesting, unsafe or differently normalised URLs: see that module)
+    markdown-it-py renders.
+    """
+    if not allow_html and markdown_fast.can_try(text, env):
+        try:
+            return markdown_fast.render(text, origin, env)
+        except markdown_fast.Fallback:
+            pass
+    return render_reference(text, origin, allow_html, env)
+
+
+def render_reference(text: str, origin: str = "", allow_html: bool = False, env: dict[str, Any] | None = None) -> str:
+    """:func:`render_markdown` by markdown-it-py alone: the reference the fast path must equal."""
     env = dict(env or {})
     env["origin"] = origin
     html: str = parser(allow_html).render(text, env)

@@ -1,0 +1,223 @@
+"""The markdown-it-pyrs fast path writes byte for byte markdown-it-py's HTML.
+
+``render_markdown`` renders with markdown-it-pyrs (``markdown_fast``) and falls
+back to markdown-it-py (``render_reference``) for what it cannot reproduce.
+These tests compare the two on the whole seed site (every article, person bio
+and topic body, with the person links the build makes) and on generated
+Markdown; ``bench/markdown_bench.py`` measures the gain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sitetools import ROOT
+
+import site_builder.render as render_module
+from site_builder import markdown_fast
+from site_builder.build import build
+from site_builder.cache import BuildCache
+from site_builder.config import load_config
+from site_builder.linking import PersonLinks, person_links
+from site_builder.markdown import render_markdown, render_reference
+from site_builder.model import Person
+
+Call = tuple[str, str, bool, dict[str, Any]]
+
+
+def _fresh(env: dict[str, Any] | None) -> dict[str, Any]:
+    """A copy of ``env`` whose person links have linked no one yet."""
+    env = dict(env or {})
+    links = env.get("person_links")
+    if isinstance(links, PersonLinks):
+        env["person_links"] = PersonLinks(links.matcher, links.urls, set(links.done))
+    return env
+
+
+def _both(text: str, origin: str, allow_html: bool, env: dict[str, Any] | None) -> tuple[str, str]:
+    return (render_markdown(text, origin, allow_html, _fresh(env)),
+            render_reference(text, origin, allow_html, _fresh(env)))
+
+
+def _seed_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base_url: str) -> list[Call]:
+    """Every ``render_markdown`` call a build of the seed site makes, in one process."""
+    config = load_config(ROOT / "content", out_dir=tmp_path / "public", templates_dir=ROOT / "templates",
+                         base_url=base_url, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    site = build(config, write=False, cache=BuildCache()).site
+    calls: list[Call] = []
+
+    def record(text: str, origin: str = "", allow_html: bool = False, env: dict[str, Any] | None = None) -> str:
+        calls.append((text, origin, allow_html, _fresh(env)))
+        return render_reference(text, origin, allow_html, env)
+
+    monkeypatch.setattr(render_module, "render_markdown", record)
+    renderer = render_module.Renderer(site, config, render_module.make_environment(config.templates_dir),
+                                      BuildCache(), "")
+    for job in renderer.jobs():
+        job()
+    return calls
+
+
+@pytest.mark.parametrize("base_url", ["https://golden.example", "https://example.org/sub"])
+def test_seed_site_renders_identically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
+    calls = _seed_calls(tmp_path, monkeypatch, base_url)
+    articles = list((ROOT / "content" / "articles").glob("*.md"))
+    assert len(calls) >= len(articles) + len(list((ROOT / "content" / "people").glob("*.md")))
+    linked = 0
+    for text, origin, allow_html, env in calls:
+        # The seed site needs no fallback: the fast path itself is what is compared.
+        assert markdown_fast.can_try(text, env), text[:200]
+        fast = markdown_fast.render(text, origin, _fresh(env))
+        assert fast == render_reference(text, origin, allow_html, _fresh(env)), text[:200]
+        assert fast == render_markdown(text, origin, allow_html, _fresh(env))
+        linked += 'class="person-link"' in fast
+    assert linked, "no person link in the seed site: the comparison would miss the linking rule"
+
+
+# -- generated Markdown -------------------------------------------------------
+
+PEOPLE = [
+    Person("maria-kalesnikava", "Maria Kalesnikava", ("Maria Kolesnikova",), "p.md"),
+    Person("ales-bialiatski", "Ales Bialiatski", ("Aleś Bialacki",), "p.md"),
+    Person("viktor-babaryka", "Viktor Babaryka", (), "p.md"),
+]
+URLS = {"maria-kalesnikava": "/people/maria-kalesnikava/", "ales-bialiatski": "https://other.example/ales/",
+        "viktor-babaryka": "/people/viktor-babaryka/?a=1&b=\"2\""}
+ORIGINS = ["", "https://site.example", "https://site.example/sub"]
+
+WORDS = ["alpha", "Beta", "x", "a_b", "Maria Kalesnikava", "Maria Kolesnikova", "Kalesnikava", "Ales Bialiatski",
+         "Aleś Bialacki", "Viktor Babaryka", "Babaryka", "&amp;", "&nbsp;", "&#35;", "&#x0;", "&bogus;", "&copy",
+         "\\*", "\\[", "\\\\", "<b>", "</div>", "<!-- c -->", "<br/>", "\"q\"", "'s", "1.", "2)", "*", "_", "**",
+         "~~", "`", "``", "|", "\\|", "[", "]", "(", ")", "!", "#", ">", "<", "-", "+", "=", ":", "ä", "中文",
+         "\t", "  ", "é", "[^1]", "^[note]"]
+URL_PARTS = ["https://site.example/a", "https://site.example/sub/b", "https://other.example/x?y=1&z=2", "/rel/path",
+             "rel", "#frag", "?q", "mailto:a@b.c", "javascript:alert(1)", "JavaScript:x", "java&#115;cript:x",
+             "vbscript:x", "data:image/png;base64,AA", "data:text/html,x", "file:///etc/passwd", "ftp://f.example/",
+             "//proto.example/rel", "http://ä.example/ü", "http://EXAMPLE.com/", "https://a.example/%41%zz",
+             "<with space>", "https://a.example/a(b)c", "a\\_b", "http://[::1]/x", "", "https:\\\\evil.example",
+             " https://x.example/y "]
+TITLES = ["", ' "t"', " 'quoted &amp; title'", ' (paren \\" x)', ' "a\\"b"']
+
+
+@st.composite
+def inline(draw: st.DrawFn, depth: int = 0) -> str:
+    kinds = ["word", "word", "word", "emph", "code", "link", "image", "auto", "ref"]
+    if depth > 2:
+        kinds = ["word", "code"]
+    parts = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(kinds))
+        if kind == "word":
+            parts.append(draw(st.sampled_from(WORDS)))
+        elif kind == "emph":
+            mark = draw(st.sampled_from(["*", "_", "**", "__", "~~", "***"]))
+            parts.append(mark + draw(inline(depth + 1)) + draw(st.sampled_from([mark, "", "*"])))
+        elif kind == "code":
+            parts.append("`" + draw(st.sampled_from(WORDS)) + draw(st.sampled_from(["`", "``", ""])))
+        elif kind in ("link", "image"):
+            text = draw(inline(depth + 1))
+            url = draw(st.sampled_from(URL_PARTS))
+            parts.append(("!" if kind == "image" else "") + f"[{text}]({url}{draw(st.sampled_from(TITLES))})")
+        elif kind == "auto":
+            parts.append("<" + draw(st.sampled_from([*URL_PARTS[:8], "me@x.example", "a b", "x:y"])) + ">")
+        else:
+            parts.append(draw(st.sampled_from(["[ref]", "[Ref][]", "[text][ref]", "[missing]"])))
+    sep = draw(st.sampled_from([" ", " ", "", "\n", "  \n", "\\\n"]))
+    return sep.join(parts)
+
+
+@st.composite
+def block(draw: st.DrawFn, depth: int = 0) -> str:
+    kinds = ["para", "para", "heading", "list", "table", "code", "quote", "hr", "refdef", "footnote", "setext"]
+    if depth > 3:
+        kinds = ["para", "heading", "code"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "para":
+        return draw(inline())
+    if kind == "heading":
+        return "#" * draw(st.integers(1, 7)) + draw(st.sampled_from([" ", "", "  "])) + draw(inline())
+    if kind == "setext":
+        return draw(inline()) + "\n" + draw(st.sampled_from(["===", "---", "-"]))
+    if kind == "list":
+        marker = draw(st.sampled_from(["-", "*", "1.", "3)", "0."]))
+        indent = " " * (len(marker) + 1)
+        sep = draw(st.sampled_from(["\n", "\n\n"]))
+        items = []
+        for _ in range(draw(st.integers(1, 4))):
+            body = draw(st.lists(block(depth + 1), min_size=1, max_size=3))
+            text = draw(st.sampled_from(["\n", "\n\n"])).join(body)
+            items.append(marker + " " + text.replace("\n", "\n" + indent))
+        return sep.join(items)
+    if kind == "table":
+        cols = draw(st.integers(1, 4))
+        head = "| " + " | ".join(draw(inline(3)) for _ in range(cols)) + " |"
+        delim = "|" + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:", "-"])) for _ in range(cols)) + "|"
+        rows = ["| " + " | ".join(draw(inline(3)) for _ in range(draw(st.integers(0, cols + 1)))) + " |"
+                for _ in range(draw(st.integers(0, 3)))]
+        return "\n".join([head, delim, *rows]).replace("\n\n", "\n")
+    if kind == "code":
+        fence = draw(st.sampled_from(["```", "~~~", "    "]))
+        body = draw(st.sampled_from(WORDS)) + "\n" + draw(st.sampled_from(WORDS))
+        if fence == "    ":
+            return "    " + body.replace("\n", "\n    ")
+        info = draw(st.sampled_from(["", "py", "a\\&b&amp;c  d", " js x", "`x"]))
+        return f"{fence}{info}\n{body}\n{draw(st.sampled_from([fence, '']))}"
+    if kind == "quote":
+        inner = draw(st.lists(block(depth + 1), min_size=1, max_size=2))
+        return "> " + "\n\n".join(inner).replace("\n", "\n> ")
+    if kind == "hr":
+        return draw(st.sampled_from(["***", "---", "___", "- - -"]))
+    if kind == "refdef":
+        return f"[{draw(st.sampled_from(['ref', 'Ref', 'text']))}]: {draw(st.sampled_from(URL_PARTS))}" \
+               f"{draw(st.sampled_from(TITLES))}"
+    return draw(st.sampled_from(["[^1]: A footnote.", "Text^[inline note]", "Ref[^1]."]))
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    sep = draw(st.sampled_from(["\n\n", "\n"]))
+    text = sep.join(draw(st.lists(block(), min_size=1, max_size=6)))
+    if draw(st.integers(0, 3)):
+        # Most documents without what always falls back (footnotes, code in links),
+        # so that the fast path itself is what most examples compare.
+        text = text.replace("`", "'").replace("[^", "[").replace("^[", "[")
+    return text + draw(st.sampled_from(["\n", "\n", ""]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.sampled_from(ORIGINS), st.booleans())
+def test_generated_markdown_renders_identically(text: str, origin: str, with_links: bool) -> None:
+    env = {"person_links": person_links(PEOPLE, URLS)} if with_links else None
+    fast, reference = _both(text, origin, False, env)
+    assert fast == reference
+
+
+@settings(max_examples=50, deadline=None)
+@given(documents(), st.sampled_from(ORIGINS))
+def test_generated_markdown_with_raw_html_allowed(text: str, origin: str) -> None:
+    fast, reference = _both(text, origin, True, {"person_links": person_links(PEOPLE, URLS)})
+    assert fast == reference
+
+
+@pytest.mark.parametrize("text", [
+    "[x](javascript:alert(1))", "![x](data:text/html,x)", "<javascript:alert(1)>", "[x](ftp://f.example/)",
+    "[x](http://ä.example/)", "Note[^1].\n\n[^1]: Text.", "Inline^[note].",
+    "\n".join("  " * i + "- level" for i in range(25)), ">" * 25 + " deep", "[" * 25 + "x" + "]" * 25,
+])
+def test_fallback_cases_render_identically(text: str) -> None:
+    fast, reference = _both(text, "https://site.example", False, {"person_links": person_links(PEOPLE, URLS)})
+    assert fast == reference
+
+
+def test_fallback_leaves_person_links_untouched() -> None:
+    """A fallback after some names were linked must not leave them marked as done."""
+    env = {"person_links": person_links(PEOPLE, URLS)}
+    text = "Maria Kalesnikava and Viktor Babaryka.\n\n[x](ftp://f.example/)"
+    with pytest.raises(markdown_fast.Fallback):
+        markdown_fast.render(text, "", env)
+    assert not env["person_links"].done
+    assert render_markdown(text, "", False, env).count('class="person-link"') == 2
