@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_bench import corpus
 
 from site_builder import markdown_fast
+from site_builder.detect import matcher_for
 from site_builder.linking import person_links
 from site_builder.markdown import render_markdown, render_reference
 from site_builder.model import Person
@@ -34,14 +35,15 @@ def main() -> None:
     n = parser.parse_args().n
     bench_people, _, articles = corpus(n)
     people = {p.slug: Person(p.slug, p.name, (p.alias,), f"{p.slug}.md") for p in bench_people}
-    jobs = [(a.body, [people[s] for s in a.people], {s: f"/people/{s}/" for s in a.people}) for a in articles]
+    jobs = [(a.body, tuple(people[s] for s in a.people), {s: f"/people/{s}/" for s in a.people}) for a in articles]
+    matcher = matcher_for(tuple(people.values()))
     fast_count = sum(markdown_fast.can_try(body, None) for body, _, _ in jobs)
 
     for linked in (True, False):
         results = {}
         for label, render in (("markdown-it-py", render_reference), ("markdown-it-pyrs", render_markdown)):
             start = time.perf_counter()
-            html = [render(body, ORIGIN, False, {"person_links": person_links(who, urls)} if linked else None)
+            html = [render(body, ORIGIN, False, {"person_links": person_links(matcher, urls)} if linked else None)
                     for body, who, urls in jobs]
             results[label] = (time.perf_counter() - start, html)
         slow, fast = results["markdown-it-py"], results["markdown-it-pyrs"]

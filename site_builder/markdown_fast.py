@@ -58,7 +58,7 @@ from markdown_it.common.utils import MD_TRIM_RE, escapeHtml, mdTrim, unescapeAll
 from markdown_it.rules_inline.autolink import AUTOLINK_RE, EMAIL_RE
 from mdit_py_plugins.anchors.index import unique_slug
 
-from .linking import PersonLinks
+from .linking import PersonLinks, linked_html
 
 
 class Fallback(Exception):
@@ -520,17 +520,9 @@ def _text(run: list[str], out: list[str], ctx: _Context, links: PersonLinks | No
     """One run of text (markdown-it-py joins it into one token), the first mention of each person linked."""
     rest = run[0] if len(run) == 1 else "".join(run)
     if links is not None and len(links.done) < len(links.urls):
-        while rest:
-            hit = links.first_hit(rest)
-            if hit is None:
-                break
-            links.done.add(hit.slug)
-            if hit.start:
-                out.append(escapeHtml(rest[: hit.start]))
-            href = links.urls[hit.slug]
-            rel = ' rel="noopener noreferrer"' if _external(href, ctx.origin) else ""
-            out.append(f'<a href="{escapeHtml(href)}" class="person-link"{rel}>'
-                       f"{escapeHtml(rest[hit.start: hit.end])}</a>")
-            rest = rest[hit.end:]
+        html = linked_html(links, rest)
+        if html is not None:
+            out.append(html)
+            return
     if rest:
         out.append(escapeHtml(rest))

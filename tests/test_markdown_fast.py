@@ -22,6 +22,7 @@ from site_builder import markdown_fast
 from site_builder.build import build
 from site_builder.cache import BuildCache
 from site_builder.config import load_config
+from site_builder.detect import matcher_for
 from site_builder.linking import PersonLinks, person_links
 from site_builder.markdown import render_markdown, render_reference
 from site_builder.model import Person
@@ -58,7 +59,7 @@ def _seed_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base_url: str) 
     renderer = render_module.Renderer(site, config, render_module.make_environment(config.templates_dir),
                                       BuildCache(), "")
     for job in renderer.jobs():
-        job()
+        job.run()
     return calls
 
 
@@ -191,7 +192,7 @@ def documents(draw: st.DrawFn) -> str:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(), st.sampled_from(ORIGINS), st.booleans())
 def test_generated_markdown_renders_identically(text: str, origin: str, with_links: bool) -> None:
-    env = {"person_links": person_links(PEOPLE, URLS)} if with_links else None
+    env = {"person_links": person_links(matcher_for(PEOPLE), URLS)} if with_links else None
     fast, reference = _both(text, origin, False, env)
     assert fast == reference
 
@@ -199,7 +200,7 @@ def test_generated_markdown_renders_identically(text: str, origin: str, with_lin
 @settings(max_examples=50, deadline=None)
 @given(documents(), st.sampled_from(ORIGINS))
 def test_generated_markdown_with_raw_html_allowed(text: str, origin: str) -> None:
-    fast, reference = _both(text, origin, True, {"person_links": person_links(PEOPLE, URLS)})
+    fast, reference = _both(text, origin, True, {"person_links": person_links(matcher_for(PEOPLE), URLS)})
     assert fast == reference
 
 
@@ -209,13 +210,13 @@ def test_generated_markdown_with_raw_html_allowed(text: str, origin: str) -> Non
     "\n".join("  " * i + "- level" for i in range(25)), ">" * 25 + " deep", "[" * 25 + "x" + "]" * 25,
 ])
 def test_fallback_cases_render_identically(text: str) -> None:
-    fast, reference = _both(text, "https://site.example", False, {"person_links": person_links(PEOPLE, URLS)})
+    fast, reference = _both(text, "https://site.example", False, {"person_links": person_links(matcher_for(PEOPLE), URLS)})
     assert fast == reference
 
 
 def test_fallback_leaves_person_links_untouched() -> None:
     """A fallback after some names were linked must not leave them marked as done."""
-    env = {"person_links": person_links(PEOPLE, URLS)}
+    env = {"person_links": person_links(matcher_for(PEOPLE), URLS)}
     text = "Maria Kalesnikava and Viktor Babaryka.\n\n[x](ftp://f.example/)"
     with pytest.raises(markdown_fast.Fallback):
         markdown_fast.render(text, "", env)
