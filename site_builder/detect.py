@@ -204,6 +204,15 @@ class PeopleMatcher:
                     _insert(self.keys, compiled.keys, person.slug)
                 for surname in compiled.surnames:
                     self.surnames.setdefault(surname, set()).add(person.slug)
+        self._starts: dict[str, bool] = {}
+        """Word as written -> whether a name or probable alias can start with it (most words: no)."""
+
+    def _may_start(self, word: _Word) -> bool:
+        """Whether ``word`` is the first word of a name, or has the key of one; memoised by its text."""
+        known = self._starts.get(word.text)
+        if known is None:
+            known = self._starts[word.text] = word.key in self.names or word_key(word.text) in self.keys
+        return known
 
     def _full(self, words: list[_Word], i: int, text: str) -> tuple[str, int, str] | None:
         """(slug, words used, kind) for a name or probable alias starting at word ``i``."""
@@ -235,8 +244,9 @@ class PeopleMatcher:
         hits: list[Hit] = []
         seen: list[str] = []  # mentioned people, most recent last
         i = 0
+        may_start = self._may_start
         while i < len(words):
-            found = self._full(words, i, text)
+            found = self._full(words, i, text) if may_start(words[i]) else None
             if found is not None:
                 slug, n, kind = found
                 hits.append(Hit(slug, text[words[i].start: words[i + n - 1].end], words[i].start,

@@ -12,6 +12,7 @@ from site_builder.detect import (
     CAPITAL_WORD,
     Mention,
     PeopleMatcher,
+    _Word,
     capital_words,
     find_people,
     name_key,
@@ -116,6 +117,25 @@ def test_full_names_are_the_scans_hits_that_are_not_surnames(text: str) -> None:
     for h in hits:
         first.setdefault(h.slug, Mention(h.slug, h.text, h.start))
     assert find_people(text, FULL_NAME_MATCHER.people) == first
+
+
+class _TriesEveryWord(PeopleMatcher):
+    """The matcher without its shortcut: every capitalised word is tried as the start of a name."""
+
+    def _may_start(self, word: _Word) -> bool:
+        return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FULL_NAME_PIECES), max_size=12).map("".join), min_size=2, max_size=6))
+@example(["Bialacki", "Babaryka and Babariko"])
+def test_skipping_words_that_start_no_name_changes_no_hit(texts: list[str]) -> None:
+    """The matcher memoises which words can start a name, whatever it read before."""
+    used = PeopleMatcher(FULL_NAME_MATCHER.people)
+    for text in texts:
+        every = _TriesEveryWord(FULL_NAME_MATCHER.people)
+        assert used.scan(text) == every.scan(text)
+        assert used.full_names(text) == every.full_names(text)
 
 
 @settings(max_examples=400, deadline=None)
