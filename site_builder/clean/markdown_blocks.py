@@ -16,7 +16,8 @@ from .tables import build_table, is_separator, is_table_row
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+|$)")
-_ITEM = re.compile(r"^(?:[ \t]*>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+LIST_ITEM = re.compile(r"^(?:[ \t]*>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+"""A list item's markup, inside any quotes: the line's prefix."""
 _QUOTE = re.compile(r"^(?:[ \t]*>[ \t]?)+")
 _VERBATIM_LINE = re.compile(r"^ {0,3}(?:<[A-Za-z!/?]|\[[^\]]+\]:\s|(?:[-*_][ \t]*){3,}$)")
 
@@ -81,7 +82,7 @@ def _prose_block(number: int, raw: str, prev_kind: str) -> Block:
     if heading:
         return Block("heading", (Line(number, heading.end() + 1, raw[: heading.end()],
                                       raw[heading.end():], "heading"),))
-    item = _ITEM.match(raw)
+    item = LIST_ITEM.match(raw)
     if item:
         return Block("list", (Line(number, item.end() + 1, raw[: item.end()], raw[item.end():]),))
     quote = _QUOTE.match(raw)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Change
 from .document import Block, Line
+from .markdown_blocks import LIST_ITEM
 from .tables import build_table, is_table_row
 
 _BULLET = re.compile(r"^([-*+•●▪]|\d{1,9}[.)])\s+")  # as CommonMark: up to nine digits
@@ -76,7 +77,11 @@ def structure(lines: list[RawLine], path: str) -> tuple[list[Block], list[Change
             blocks.append(Block("list", tuple(items)))
             continue
         marked = _MARKED.match(text)
-        if marked:  # already Markdown: "## Heading", "> quote"; keep the markup
+        quoted_item = LIST_ITEM.match(text) if marked and text.startswith(">") else None
+        if quoted_item:  # "> 2020. text", "> - item": a list in a quote, as Markdown reads it
+            blocks.append(Block("list", (Line(line.number, line.column + quoted_item.end(),
+                                              text[: quoted_item.end()], text[quoted_item.end():]),)))
+        elif marked:  # already Markdown: "## Heading", "> quote"; keep the markup
             quote = marked.group(1).startswith(">")
             rest = text[marked.end():]
             marked_line = Line(line.number, line.column + marked.end(), marked.group(1) + (" " if rest else ""), rest,

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from site_builder.clean import CleanOptions, clean_markdown, clean_raw
@@ -64,6 +64,8 @@ def test_cleaning_twice_changes_nothing(text: str) -> None:
 
 @SETTINGS
 @given(document)
+@example("the\n> 2020. the")  # a quoted list item: raw and Markdown cleaning must both see one
+@example("Title\n> - human Rights Advocacy: joint statement.")
 def test_raw_cleaning_twice_changes_nothing(text: str) -> None:
     once = clean_raw(text, "p.txt", OPTIONS)
     twice = clean_markdown(once.markdown, "p.md", OPTIONS)
