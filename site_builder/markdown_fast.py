@@ -52,7 +52,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import markdown_it_pyrs
 from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText
 from markdown_it.common.utils import MD_TRIM_RE, escapeHtml, mdTrim, unescapeAll
 from markdown_it.rules_inline.autolink import AUTOLINK_RE, EMAIL_RE
@@ -72,7 +71,15 @@ _PLUGINS: list[Any] = [
     # ... plus what markdown.parser enables.
     "table", "strikethrough",
 ]
-_MD = markdown_it_pyrs.MarkdownIt("zero").enable_many(_PLUGINS)
+_MD: Any = None
+"""The markdown-it-pyrs parser, or None where it has no wheel (Python 3.13 and later, for 0.4):
+then :func:`can_try` says no and markdown-it-py renders every document, with the same HTML."""
+try:
+    import markdown_it_pyrs
+except ImportError:  # pragma: no cover - depends on the Python version
+    pass
+else:
+    _MD = markdown_it_pyrs.MarkdownIt("zero").enable_many(_PLUGINS)
 
 MAX_CONTAINER_DEPTH = 18
 """Containers (quotes, lists, items) this deep fall back: markdown-it-py drops text at 20."""
@@ -103,6 +110,8 @@ _Tok = tuple[int, str, str, bool]
 
 def can_try(text: str, env: dict[str, Any] | None) -> bool:
     """Cheap checks on the source: False when the document needs markdown-it-py anyway."""
+    if _MD is None:
+        return False
     if "[^" in text or "^[" in text:
         return False
     if not text.endswith("\n") and ("```" in text or "~~~" in text):
