@@ -18,6 +18,10 @@ from markdown_it.token import Token
 
 from .detect import Hit, PeopleMatcher
 
+LINKED_TEXT = "person_links_text"
+"""The ``meta`` key under which a token of linked text keeps the text alone: what
+labels made from the text (a table's name) read, as they read the text of a link."""
+
 
 @dataclass
 class PersonLinks:
@@ -80,6 +84,7 @@ def _link_text(links: PersonLinks, content: str) -> Token | None:
         return None
     token = Token("html_inline", "", 0)
     token.content = html
+    token.meta[LINKED_TEXT] = content
     return token
 
 

@@ -30,7 +30,7 @@ from slugify import slugify
 
 from . import markdown_fast
 from .errors import SiteError, SourceLocation
-from .linking import person_links_plugin
+from .linking import LINKED_TEXT, person_links_plugin
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -101,9 +101,15 @@ def _table_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: 
         if token.type == "thead_close" or token.type == "tbody_open":
             break
         if token.type == "inline":
-            headers.append(self.renderInlineAsText(token.children or [], options, env))
+            headers.append(self.renderInlineAsText(_unlinked(token.children or []), options, env))
     label = f"Table {number}" + (": " + ", ".join(h for h in headers if h) if any(headers) else "")
     return f'<div class="table-wrap" role="region" aria-label="{escapeHtml(label)}" tabindex="0">\n<table>\n'
+
+
+def _unlinked(tokens: Sequence[Token]) -> list[Token]:
+    """``tokens`` with each person link (see :mod:`linking`) as the plain text it links."""
+    return [Token("text", "", 0, content=token.meta[LINKED_TEXT]) if LINKED_TEXT in token.meta else token
+            for token in tokens]
 
 
 def _table_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:

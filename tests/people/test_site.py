@@ -179,3 +179,19 @@ def test_person_links_are_escaped_like_the_text_around_them() -> None:
     assert html == ('<p>Tom &amp; &quot;<a href="/people/maria-kalesnikava/?a=1&amp;b=2" class="person-link">'
                     'Maria Kolesnikova</a>&quot; &lt;said&gt; <em>Maria Kalesnikava</em> '
                     '<a href="/y">x</a> Maria Kalesnikava.</p>\n')
+
+
+def test_a_person_linked_in_a_table_header_names_the_table_in_plain_text() -> None:
+    """The table's accessible name reads the header text, never the link's markup."""
+    from site_builder.detect import matcher_for
+    from site_builder.linking import person_links
+    from site_builder.markdown import render_reference
+    from site_builder.model import Person
+
+    people = (Person(slug="maria-kalesnikava", name="Maria Kalesnikava", aliases=(),
+                     path="content/people/maria-kalesnikava.md"),)
+    text = "| Sentenced: Maria Kalesnikava | Years |\n|---|---|\n| 2021 | 11 |\n"
+    html = render_reference(text, "", env={"person_links": person_links(
+        matcher_for(people), {"maria-kalesnikava": "/people/maria-kalesnikava/"})})
+    assert 'aria-label="Table 1: Sentenced: Maria Kalesnikava, Years"' in html
+    assert '<th>Sentenced: <a href="/people/maria-kalesnikava/" class="person-link">Maria Kalesnikava</a></th>' in html
