@@ -68,8 +68,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     cache = cache or diskcache.load(config.out_dir)
     # 1. load: every source file, with its front matter checked.
     style = _guard(diags, lambda: load_style(config.content_dir))
-    people = tuple(load.load_people(config.content_dir, diags, cache.sources))
-    topics = tuple(load.load_topics(config.content_dir, diags, cache.sources))
+    people = cache.same_as_before("people", tuple(load.load_people(config.content_dir, diags, cache.sources)))
+    topics = cache.same_as_before("topics", tuple(load.load_topics(config.content_dir, diags, cache.sources)))
     docs = load.load_articles(config.content_dir, diags, cache.sources)
     # 2-3. clean and enrich each article in memory.
     options = with_corpus(style or CleanOptions(), _all_names(people),

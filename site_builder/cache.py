@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 from .clean.gazetteer import ProperNounTally
 
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -259,6 +260,8 @@ class BuildCache:
 
     last: dict[str, tuple[int, int]] = field(default_factory=dict)
     """(hits, misses) of each memo in the last completed build."""
+    previous: dict[str, Any] = field(default_factory=dict)
+    """Values of the last build kept by name (in memory only): see :meth:`same_as_before`."""
 
     def sweep(self) -> None:
         """End of a build: remember the statistics, forget unused entries."""
@@ -270,6 +273,22 @@ class BuildCache:
             memo.sweep()
         self.sources.sweep()
         self.keys = {path: known for path, known in self.keys.items() if known[3] in self.enriched.entries}
+
+    def same_as_before(self, name: str, items: tuple[T, ...]) -> tuple[T, ...]:
+        """``items``, with each one equal to the last build's at its place replaced by that one.
+
+        The dev server reloads the people and topics on every save, as new
+        objects.  Given the same objects back, everything made from them is
+        found again by identity: the compiled name matcher (when none changed),
+        and the render jobs' inputs, which compare equal items by identity
+        before their fields.
+        """
+        old: tuple[T, ...] = self.previous.get(name, ())
+        if old == items:
+            return old
+        items = tuple(o if o == n else n for o, n in zip(old, items, strict=False)) + items[len(old):]
+        self.previous[name] = items
+        return items
 
     def environment(self, templates: Path, key: str, make: Callable[[Path], V]) -> V:
         """The Jinja environment for ``templates`` as they are now (``key``), made once."""

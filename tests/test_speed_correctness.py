@@ -106,6 +106,20 @@ def test_registry_change_invalidates_enriched_articles(full_site: Path) -> None:
     assert tree(full_site / "public") == tree(full_site / "fresh/public")
 
 
+def test_an_unchanged_registry_is_the_same_objects_in_the_next_build(full_site: Path) -> None:
+    """A rebuild reloads the people and topics; equal ones are the last build's objects, so
+    their matcher and every render job's inputs are found again by identity."""
+    cache = BuildCache()
+    people = _build(full_site, "public", cache).site.people
+    again = _build(full_site, "public", cache).site.people
+    assert all(again[slug] is person for slug, person in people.items())
+    path = sorted((full_site / "content/people").glob("*.md"))[0]
+    path.write_text(path.read_text().replace("aliases: [", "aliases: [Someone Else, ", 1))
+    edited = _build(full_site, "public", cache).site.people
+    changed = [slug for slug, person in edited.items() if person is not again[slug]]
+    assert changed and all("Someone Else" in edited[slug].aliases for slug in changed)
+
+
 def test_disk_cache_reuses_articles_and_gives_the_same_site(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = _build(full_site, "public")
     cache_file = diskcache.cache_dir(full_site / "public") / diskcache.FILENAME
