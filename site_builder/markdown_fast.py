@@ -25,6 +25,12 @@ and the caller renders that document with markdown-it-py instead:
   on escaped pipes differently);
 - ``\|`` in a document with a table; ``~~~`` anywhere but at the start of
   a fence line without further tildes (strikethrough runs differ);
+- a link definition followed by a line that starts like a title (``"``,
+  ``'``, ``(``): markdown-it-py drops the definition when that is no valid
+  title, markdown-it-pyrs keeps it;
+- an image, and emphasis markers against an entity or an escape (``*&amp;``,
+  ``*\*``): markdown-it-pyrs can leave the emphasis of an image description
+  unparsed;
 - a code span over more than one line (markdown-it-pyrs drops spaces at
   the line end inside it);
 - a backtick and a ``[`` in the same document: markdown-it-pyrs 0.4.0 panics
@@ -97,6 +103,12 @@ _TILDE_FENCE = re.compile(r"[ \t>]*~{3,}[^~]*")
 _PREFIX = re.compile(r"[ \t>]*")
 _MARKERS = frozenset("#>-*+0123456789`~=_<")
 _ORDERED_NOT_ONE = re.compile(r"^[ \t>]*(?!0*1[.)])[0-9]{1,9}[.)]", re.M)
+_DELIMITER_BY_SPECIAL = re.compile(r"[*_][&\\]|(?:;|\\.)[*_]")
+"""Emphasis markers against an entity or a backslash escape: in an image description,
+markdown-it-pyrs 0.4.0 can leave such emphasis unparsed (``![**&amp;* b*](/a)``)."""
+_DEFINITION_THEN_TITLE = re.compile(r"^[ \t>]*\[[^\n]*\]:[^\n]*\n[ \t>]*[\"'(]", re.M)
+"""A link definition and a next line that may be its title: markdown-it-py drops the whole
+definition when that title is not valid, markdown-it-pyrs keeps it without the title."""
 _EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$", re.M)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _HOST_END = re.compile(r"[/?#]")
@@ -134,6 +146,10 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
             return False  # tables without pipes: the two parsers do not agree on them
     if "\\|" in text and _TABLE_START.search(text):
         return False  # a table with escaped pipes: the two split its cells differently
+    if "![" in text and _DELIMITER_BY_SPECIAL.search(text):
+        return False  # see _DELIMITER_BY_SPECIAL
+    if "]:" in text and _DEFINITION_THEN_TITLE.search(text):
+        return False  # a title on the next line that is not one: see _DEFINITION_THEN_TITLE
     if "~~~" in text and any(not _TILDE_FENCE.fullmatch(line) for line in _TILDE_LINE.findall(text)):
         return False  # runs of three or more tildes delimit strikethrough differently
     if ">" in text and (_EMPTY_ITEM.search(text) or _ORDERED_NOT_ONE.search(text)):

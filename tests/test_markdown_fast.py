@@ -215,6 +215,8 @@ def test_generated_markdown_with_raw_html_allowed(text: str, origin: str) -> Non
     "[x](javascript:alert(1))", "![x](data:text/html,x)", "<javascript:alert(1)>", "[x](ftp://f.example/)",
     "[x](http://ä.example/)", "Note[^1].\n\n[^1]: Text.", "Inline^[note].",
     "\n".join("  " * i + "- level" for i in range(25)), ">" * 25 + " deep", "[" * 25 + "x" + "]" * 25,
+    "[ref]: https://site.example/a\n'''\nalpha\n'''\n",  # a next line that starts like a title, and is none
+    "![**&amp;* b*](/a)", "![**\\** b*](/a)",  # emphasis against an entity or escape in an image description
 ])
 def test_fallback_cases_render_identically(text: str) -> None:
     env = {"person_links": person_links(matcher_for(PEOPLE), URLS)}
