@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .cache import tree_signature
+from .cache import FilesState, tree_signature
 from .errors import SiteError, SourceLocation, display_path
 from .search import BUNDLE_DIR, index_site
 from .write import MARKER, write_site
@@ -45,7 +45,7 @@ class LiveOutput:
     """Builds the search index of a site (first argument) into a folder (second); tells
     ``running=`` the process group it runs in (see :func:`search.index_site`)."""
     written: dict[str, bytes] = field(default_factory=dict)
-    assets_signature: str = ""
+    assets_signature: FilesState | None = None
     search_error: str = ""
     """The last background indexing failure, if any (shown by the dev server)."""
     _pending: bool = False

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .build import build
-from .cache import BuildCache, scan_tree, signatures_digest
+from .cache import BuildCache, FilesState, files_state, scan_tree
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, SiteError
 from .live import LiveOutput
@@ -35,8 +35,8 @@ class DevState:
     """Kept across rebuilds: only what a save touched is cleaned and rendered again."""
     output: LiveOutput | None = None
     """The output directory as last written; made on the first rebuild."""
-    fingerprint: str = ""
-    """Hash of the watched sources at the last rebuild; unchanged means no work."""
+    fingerprint: FilesState | None = None
+    """The watched sources at the last rebuild; unchanged means no work."""
     builds: int = 0
     frozen: bool = False
     """Whether the first good build's objects were moved out of the garbage collector's sight."""
@@ -44,7 +44,7 @@ class DevState:
     def rebuild(self) -> bool:
         """Rebuild if the sources changed since the last time (coalescing bursts of saves)."""
         signatures = scan_tree(self.config.content_dir) | scan_tree(self.config.templates_dir)
-        fingerprint = signatures_digest(signatures)
+        fingerprint = files_state(signatures)
         if fingerprint == self.fingerprint:
             return not self.errors
         self.fingerprint = fingerprint

@@ -327,6 +327,25 @@ def test_scan_tree_signatures_are_file_signatures(tmp_path: Path) -> None:
     assert found[str(tmp_path / "link.md")] != found[str(tmp_path / "b.md")]  # the link's own entry counts too
 
 
+def test_files_state_reads_only_recently_modified_files(tmp_path: Path) -> None:
+    """What the dev server compares to decide whether to rebuild at all."""
+    from site_builder.cache import RACY_NS, tree_signature
+
+    path = tmp_path / "a.md"
+    path.write_text("one")
+    old = time.time_ns() - 10 * RACY_NS
+    os.utime(path, ns=(old, old))
+    before = tree_signature(tmp_path)
+    assert before[1] == {}  # an old file is known by its signature alone
+    assert tree_signature(tmp_path) == before  # nothing changed: no rebuild
+    path.write_text("two")  # same size, just now
+    after = tree_signature(tmp_path)
+    assert after != before
+    # Modified within the timestamp tick: a second save of the same size could
+    # keep its signature, so its bytes are part of the state.
+    assert after[1] == {str(path): b"two"}
+
+
 def test_file_memo_rereads_changed_and_recent_files(tmp_path: Path) -> None:
     from site_builder.cache import RACY_NS, FileMemo
 
