@@ -31,6 +31,12 @@ and the caller renders that document with markdown-it-py instead:
 - an image, and emphasis markers against an entity or an escape (``*&amp;``,
   ``*\*``): markdown-it-pyrs can leave the emphasis of an image description
   unparsed;
+- whitespace other than space, tab and newline (no-break, thin spaces): markdown-it-py
+  trims it from the ends of blocks, markdown-it-pyrs keeps it;
+- emphasis markers against a non-ASCII symbol (``€``, ``©``), which only
+  markdown-it-py counts as punctuation;
+- a table row followed by an empty item or an ordered item not numbered 1;
+- a URL with whitespace, written as an entity, at either end;
 - a code span over more than one line (markdown-it-pyrs drops spaces at
   the line end inside it);
 - a backtick and a ``[`` in the same document: markdown-it-pyrs 0.4.0 panics
@@ -53,10 +59,12 @@ seed site and on generated Markdown.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText
 from markdown_it.common.utils import MD_TRIM_RE, escapeHtml, mdTrim, unescapeAll
@@ -110,6 +118,16 @@ _DEFINITION_THEN_TITLE = re.compile(r"^[ \t>]*\[[^\n]*\]:[^\n]*\n[ \t>]*[\"'(]",
 """A link definition and a next line that may be its title: markdown-it-py drops the whole
 definition when that title is not valid, markdown-it-pyrs keeps it without the title."""
 _EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$", re.M)
+_TABLE_THEN_ITEM = re.compile(
+    r"^[^\n]*\|[^\n]*\n[ \t>]*(?:(?!0*1[.)])[0-9]{1,9}[.)]|(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$)", re.M)
+"""A table row and then an empty item or an ordered one not numbered 1: markdown-it-py ends
+the table there, markdown-it-pyrs reads the line as one more row."""
+_ODD_SPACE = re.compile(r"[^\S \t\n]")
+"""Whitespace other than space, tab and newline (no-break and thin spaces, form feeds):
+markdown-it-py strips it from the ends of paragraphs, headings and cells, markdown-it-pyrs keeps it."""
+_DELIMITER_BY_NON_ASCII = re.compile(r"[*_~]([^\x00-\x7f])|([^\x00-\x7f])[*_~]")
+"""Emphasis markers against a non-ASCII character: markdown-it-py counts symbols such as
+``€`` and ``©`` as punctuation when it decides whether they open or close, markdown-it-pyrs does not."""
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _HOST_END = re.compile(r"[/?#]")
 
@@ -154,6 +172,14 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
         return False  # runs of three or more tildes delimit strikethrough differently
     if ">" in text and (_EMPTY_ITEM.search(text) or _ORDERED_NOT_ONE.search(text)):
         return False  # an empty item or one not numbered 1 ends a quoted paragraph in markdown-it-py only
+    if "|" in text and _TABLE_THEN_ITEM.search(text):
+        return False  # see _TABLE_THEN_ITEM
+    if not text.isascii():
+        if _ODD_SPACE.search(text):
+            return False  # see _ODD_SPACE
+        for m in _DELIMITER_BY_NON_ASCII.finditer(text):
+            if unicodedata.category(m.group(1) or m.group(2)).startswith("S"):
+                return False  # see _DELIMITER_BY_NON_ASCII
     if "`" in text and "[" in text:
         return False  # markdown-it-pyrs 0.4.0 panics on an unclosed code span in a link label ("[`")
     if env and not _ENV_KEYS.issuperset(env):
@@ -209,6 +235,8 @@ def _href(url: str) -> str:
             raise Fallback(url)
     if normalizeLink(url) != url or not _safe(url):
         raise Fallback(url)
+    if "%" in url and (decoded := unquote(url)) != decoded.strip():
+        raise Fallback(url)  # whitespace written as an entity at an end: markdown-it-py trims it
     return url
 
 

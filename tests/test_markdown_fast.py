@@ -217,6 +217,11 @@ def test_generated_markdown_with_raw_html_allowed(text: str, origin: str) -> Non
     "\n".join("  " * i + "- level" for i in range(25)), ">" * 25 + " deep", "[" * 25 + "x" + "]" * 25,
     "[ref]: https://site.example/a\n'''\nalpha\n'''\n",  # a next line that starts like a title, and is none
     "![**&amp;* b*](/a)", "![**\\** b*](/a)",  # emphasis against an entity or escape in an image description
+    "a\u00a0\n", "| 10\u00a0 | b |\n|---|---|\n", "Maria Kalesnikava\u2009\n",  # spaces markdown-it-py trims
+    "5**€**\n", "€_a_\n", "x~~a€~~x\n",  # emphasis against a symbol
+    "[x](&#32;/a)\n", "[x](&nbsp;//evil.example)\n", "![x](&nbsp;https://evil.example/p.png)\n",
+    "[x](&Tab;javascript:alert(1))\n", "[r]\n\n[r]: &nbsp;/a\n",  # whitespace entities around a URL
+    "| a |\n|---|\n2. x\n", "| a |\n|---|\n| b |\n1.\n", "| a |\n|---|\n*\n",  # a table, then an item
 ])
 def test_fallback_cases_render_identically(text: str) -> None:
     env = {"person_links": person_links(matcher_for(PEOPLE), URLS)}
