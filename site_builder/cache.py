@@ -171,8 +171,8 @@ def files_state(signatures: dict[str, Signature | None]) -> FilesState:
     """``signatures``, and the bytes of every file modified so recently that its signature cannot
     be trusted (see :func:`_racy`): two states are equal when no file changed in between.
 
-    Compared as they are, with ``==``: at 5,000 articles that takes 0.2 ms, where
-    hashing them took 18 ms.
+    Compared as they are, with ``==``: at 5,000 articles, taking the state and
+    comparing it costs 2.25 ms, where hashing the signatures took 18 ms.
     """
     racy: dict[str, bytes] = {}
     for path, signature in signatures.items():

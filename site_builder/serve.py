@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .build import build
-from .cache import BuildCache, FilesState, files_state, scan_tree
+from .cache import BuildCache, FilesState, tree_signature
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, SiteError
 from .live import LiveOutput
@@ -43,12 +43,11 @@ class DevState:
 
     def rebuild(self) -> bool:
         """Rebuild if the sources changed since the last time (coalescing bursts of saves)."""
-        signatures = scan_tree(self.config.content_dir) | scan_tree(self.config.templates_dir)
-        fingerprint = files_state(signatures)
+        fingerprint = tree_signature(self.config.content_dir, self.config.templates_dir)
         if fingerprint == self.fingerprint:
             return not self.errors
         self.fingerprint = fingerprint
-        self.cache.sources.prime(signatures)  # the build need not stat every file again
+        self.cache.sources.prime(fingerprint[0])  # the build need not stat every file again
         self.builds += 1
         try:
             config = load_config(self.config.content_dir, self.config.out_dir,
