@@ -456,9 +456,9 @@ def _title(nodes: Sequence[Any]) -> str:
         if name == "text" or name == "text_special":
             out.append(node.meta["content"])
         elif name == "code_inline":
-            out.append(_code(node))
+            out.append(_content(node))
         elif name == "autolink":
-            out.append(_autolink(_raw_autolink(node))[1])
+            out.append(_autolink(_content(node))[1])
         elif name in ("em", "strong", "strikethrough", "link"):
             out.append(_title(node.children))
     return "".join(out)
@@ -476,11 +476,11 @@ def _as_text(nodes: Sequence[Any], images: int = 0) -> str:
         if name == "text" or (name == "text_special" and images <= 1):
             out.append(node.meta["content"])
         elif name == "code_inline":
-            out.append(_code(node))
+            out.append(_content(node))
         elif name == "softbreak" or name == "hardbreak":
             out.append("\n")
         elif name == "autolink":
-            out.append(_autolink(_raw_autolink(node))[1])
+            out.append(_autolink(_content(node))[1])
         elif name == "image":
             out.append(_as_text(node.children, images + 1))
         elif name != "text_special":
@@ -488,11 +488,8 @@ def _as_text(nodes: Sequence[Any], images: int = 0) -> str:
     return "".join(out)
 
 
-def _code(node: Any) -> str:
-    return "".join(child.meta["content"] for child in node.children)
-
-
-def _raw_autolink(node: Any) -> str:
+def _content(node: Any) -> str:
+    """The text of a code span or an autolink: its children's contents, joined."""
     return "".join(child.meta["content"] for child in node.children)
 
 
@@ -525,7 +522,7 @@ def _inline(nodes: Sequence[Any], out: list[str], ctx: _Context, links: PersonLi
         elif name == "code_inline":
             if b"\n" in ctx.source(node):
                 raise Fallback("code span over lines")  # markdown-it-pyrs drops the spaces before the break
-            out.append(f"<code>{escapeHtml(_code(node))}</code>")
+            out.append(f"<code>{escapeHtml(_content(node))}</code>")
         elif name == "link":
             meta = node.meta
             href = _href(meta["url"])
@@ -539,7 +536,7 @@ def _inline(nodes: Sequence[Any], out: list[str], ctx: _Context, links: PersonLi
             _inline(node.children, out, ctx, None)
             out.append("</a>")
         elif name == "autolink":
-            href, label = _autolink(_raw_autolink(node))
+            href, label = _autolink(_content(node))
             rel = ' rel="noopener noreferrer"' if _external(href, ctx.origin) else ""
             out.append(f'<a href="{escapeHtml(href)}"{rel}>{escapeHtml(label)}</a>')
         elif name == "image":
