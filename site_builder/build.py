@@ -94,7 +94,12 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
                 staging = Staging(config.out_dir, config.templates_dir / "assets")
         outputs = render_site(site, config, cache, changes, tuple(diags.warnings),
                               sink=staging.add if staging else None)
+        files = len(outputs)
         if staging is not None:
+            if on_disk:
+                # Written, and not kept for a next build: Pagefind's peak memory adds to ours.
+                del outputs
+                cache.forget_pages()
             staging.publish(finish=index_site)  # its add() checked every path before writing it
         else:
             check_paths(outputs)
@@ -109,7 +114,7 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     cache.sweep()
     if on_disk and write:
         diskcache.save(config.out_dir, cache)
-    return BuildResult(site, len(outputs), changes, diags)
+    return BuildResult(site, files, changes, diags)
 
 
 def prepare(

@@ -11,6 +11,9 @@ partial rebuild gives the same files as a fresh one.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import gc
 import hashlib
 import io
 import json
@@ -104,6 +107,19 @@ class Memo(Generic[V]):
         self.entries = {k: v for k, v in self.entries.items() if k in self.used}
         self.used = set()
         self.hits = self.misses = 0
+
+
+def release_memory() -> None:
+    """Collect garbage, and hand the C heap's free pages back to the system where it is glibc's.
+
+    Rendered pages are tens of kilobytes each: glibc keeps freed blocks of that
+    size in its heap, so without ``malloc_trim`` freeing them would not lower
+    the process's resident memory.
+    """
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(name).malloc_trim(0)
 
 
 Signature = tuple[int, ...]
@@ -280,6 +296,12 @@ class BuildCache:
             memo.sweep()
         self.sources.sweep()
         self.keys = {path: known for path, known in self.keys.items() if known[3] in self.enriched.entries}
+
+    def forget_pages(self) -> None:
+        """Drop the rendered pages of this build (written, and not saved to disk): their memory goes back."""
+        self.pages.entries.clear()
+        self.jobs.clear()
+        release_memory()
 
     def same_as_before(self, name: str, items: tuple[T, ...]) -> tuple[T, ...]:
         """``items``, with each one equal to the last build's at its place replaced by that one.

@@ -499,3 +499,25 @@ def test_the_background_indexer_is_stopped_while_the_dev_server_rebuilds(tmp_pat
         live.close()
     live.wait()
     assert not Path(f"/proc/{started[2]}").exists() or _state(started[2]) == "Z"
+
+
+def test_a_command_line_build_lets_go_of_its_pages_before_the_search_index(
+        full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's peak memory adds to the build's: the written pages are not held while it runs."""
+    caches: list[BuildCache] = []
+    real_load, real_index = diskcache.load, build_module.index_site
+    monkeypatch.setattr(diskcache, "load", lambda out: caches.append(real_load(out)) or caches[-1])
+    held: list[tuple[int, int, int]] = []
+
+    def index_site(site_dir: Path) -> None:
+        cache = caches[-1]
+        held.append((len(cache.pages.entries), len(cache.jobs), len(cache.html.entries)))
+        real_index(site_dir)
+
+    monkeypatch.setattr(build_module, "index_site", index_site)
+    result = _build(full_site, "public")
+    assert held == [(0, 0, len(caches[-1].html.entries))] and held[0][2] > 0  # what the disk cache keeps stays
+    assert result.files == len([p for p in (full_site / "public").rglob("*") if p.is_file()
+                                and p.relative_to(full_site / "public").parts[0] not in ("assets", "pagefind")
+                                and p.name != ".site-builder-output"])
+    assert len(diskcache.load(full_site / "public").html.entries) == held[0][2]
