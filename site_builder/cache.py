@@ -198,6 +198,30 @@ def files_state(signatures: dict[str, Signature | None]) -> FilesState:
     return signatures, racy
 
 
+def same_files(old: FilesState | None, new: FilesState) -> bool:
+    """Whether no file changed between the states ``old`` and ``new`` (both from :func:`files_state`).
+
+    A file whose bytes ``old`` holds (it was racy then) and ``new`` no longer
+    does (its signature has since become old enough to trust) is unchanged
+    when its signature is and its bytes, read again now, are those of
+    ``old``: comparing the two states as they are would take the bytes
+    leaving the state for an edit, and rebuild for nothing a couple of
+    seconds after every save.
+    """
+    if old is None or old[0] != new[0]:
+        return False
+    for path, data in old[1].items():
+        now = new[1].get(path)
+        if now is None:
+            try:
+                now = Path(path).read_bytes()
+            except OSError:
+                return False
+        if now != data:
+            return False
+    return new[1].keys() <= old[1].keys()
+
+
 RACY_NS = 2_000_000_000
 """A file modified this recently may change again within the same timestamp tick."""
 

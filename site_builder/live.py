@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .cache import FilesState, tree_signature
+from .cache import FilesState, same_files, tree_signature
 from .errors import SiteError, SourceLocation, display_path
 from .search import BUNDLE_DIR, index_site
 from .write import MARKER, write_site
@@ -94,7 +94,7 @@ class LiveOutput:
                     break
         self.written = fresh
         signature = tree_signature(self.assets)
-        if signature != self.assets_signature:
+        if not same_files(self.assets_signature, signature):
             shutil.copytree(self.assets, self.out_dir / "assets", dirs_exist_ok=True)
             self.assets_signature = signature
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .build import build
-from .cache import BuildCache, FilesState, tree_signature
+from .cache import BuildCache, FilesState, same_files, tree_signature
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, SiteError
 from .live import LiveOutput
@@ -44,7 +44,7 @@ class DevState:
     def rebuild(self) -> bool:
         """Rebuild if the sources changed since the last time (coalescing bursts of saves)."""
         fingerprint = tree_signature(self.config.content_dir, self.config.templates_dir)
-        if fingerprint == self.fingerprint:
+        if same_files(self.fingerprint, fingerprint):
             return not self.errors
         self.fingerprint = fingerprint
         self.cache.sources.prime(fingerprint[0])  # the build need not stat every file again

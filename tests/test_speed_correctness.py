@@ -7,6 +7,7 @@ the same bytes, diagnostics and changes as the plain ones.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import subprocess
 import sys
@@ -344,6 +345,49 @@ def test_files_state_reads_only_recently_modified_files(tmp_path: Path) -> None:
     # Modified within the timestamp tick: a second save of the same size could
     # keep its signature, so its bytes are part of the state.
     assert after[1] == {str(path): b"two"}
+
+
+def test_a_file_whose_bytes_leave_the_state_unchanged_is_no_change(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two seconds after a save its bytes leave the state; that alone is no edit, and no rebuild."""
+    from site_builder import cache
+    from site_builder.cache import same_files, tree_signature
+
+    path = tmp_path / "a.md"
+    path.write_text("one")
+    racy = tree_signature(tmp_path)
+    assert racy[1] == {str(path): b"one"}
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # later: the save is old enough to trust its signature
+    settled = tree_signature(tmp_path)
+    assert settled[1] == {} and settled != racy
+    assert same_files(racy, settled)
+    # Rewritten within the same timestamp tick, keeping its signature: the bytes read now tell.
+    path.write_text("two")
+    assert not same_files(racy, (racy[0], {}))
+    assert not same_files(racy, tree_signature(tmp_path))  # a new signature anyway
+    assert not same_files(None, settled)
+    path.unlink()
+    assert not same_files(racy, (racy[0], {}))  # gone: not the same
+
+
+def test_the_dev_server_does_not_rebuild_when_a_save_settles(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder import cache
+    from site_builder.serve import DevState
+
+    config = load_config(full_site / "content", out_dir=full_site / "public", templates_dir=full_site / "templates")
+    state = DevState(config, {})
+    article = sorted((full_site / "content/articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nOne more line.\n")  # just saved: racy
+    try:
+        assert state.rebuild() and state.builds == 1
+        assert state.fingerprint is not None and str(article) in state.fingerprint[1]
+        monkeypatch.setattr(cache, "RACY_NS", 0)  # two seconds on, the next watcher event
+        assert state.rebuild() and state.builds == 1
+        article.write_text(article.read_text() + "A second edit.\n")
+        assert state.rebuild() and state.builds == 2
+    finally:
+        state.close()
+        gc.unfreeze()  # the dev server froze its first build's objects
 
 
 def test_file_memo_rereads_changed_and_recent_files(tmp_path: Path) -> None:
