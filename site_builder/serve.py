@@ -103,7 +103,7 @@ def make_app(state: DevState) -> Callable[[dict[str, Any], StartResponse], Itera
             return [error_page(state.errors)]
         path = environ.get("PATH_INFO", "/")
         target = (root / path.lstrip("/")).resolve()
-        if root not in target.parents and target != root:
+        if not target.is_relative_to(root):
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]
         if target.is_dir():

@@ -42,7 +42,7 @@ def check_out_dir(out_dir: Path, protected: Iterable[Path]) -> None:
     target = out_dir.resolve()
     for path in protected:
         p = path.resolve()
-        if target == p or target in p.parents:
+        if p.is_relative_to(target):
             raise SiteError(SourceLocation(display_path(out_dir)), "output",
                             f"the output directory would replace {display_path(path)}",
                             "choose another --out")
