@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
-import gc
 import hashlib
 import io
 import json
@@ -110,16 +108,16 @@ class Memo(Generic[V]):
 
 
 def release_memory() -> None:
-    """Collect garbage, and hand the C heap's free pages back to the system where it is glibc's.
+    """Hand the C heap's free pages back to the system, where the C library is glibc.
 
     Rendered pages are tens of kilobytes each: glibc keeps freed blocks of that
     size in its heap, so without ``malloc_trim`` freeing them would not lower
-    the process's resident memory.
+    the process's resident memory (at N = 5,000: 324 MB without, 258 MB with,
+    for 19 ms).  No garbage collection first: pages hold no cycles, and one
+    would cost 0.11 s there for nothing.
     """
-    gc.collect()
-    name = ctypes.util.find_library("c")
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(name).malloc_trim(0)
+        ctypes.CDLL(None).malloc_trim(0)  # the symbols already loaded; none elsewhere than glibc
 
 
 Signature = tuple[int, ...]
