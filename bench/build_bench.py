@@ -354,8 +354,8 @@ def then_pagefind(cmd: list[str], out: Path, search: bool) -> list[str]:
     """``cmd``, followed (when ``search``) by Pagefind over the pages our build indexes.
 
     This is how a Hugo or Pelican site gets the search our sites have: the
-    generator, then Pagefind over its output (Pagefind's own instructions for
-    both).  The same Pagefind as ours (this venv's) reads the same pages,
+    generator, then Pagefind over its output (``hugo`` then ``pagefind --site
+    public`` is how public Hugo sites with search build).  The same Pagefind as ours (this venv's) reads the same pages,
     article pages and the person and topic pages (``urls.SEARCHABLE``), and
     writes to ``pagefind/``; one shell runs both, so the timing counts both.
     """
