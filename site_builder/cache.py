@@ -202,9 +202,8 @@ def same_files(old: FilesState | None, new: FilesState) -> bool:
     A file whose bytes ``old`` holds (it was racy then) and ``new`` no longer
     does (its signature has since become old enough to trust) is unchanged
     when its signature is and its bytes, read again now, are those of
-    ``old``: comparing the two states as they are would take the bytes
-    leaving the state for an edit, and rebuild for nothing a couple of
-    seconds after every save.
+    ``old``.  Compared as they are, the two states would differ once the
+    bytes left the state, and a check with nothing changed would rebuild.
     """
     if old is None or old[0] != new[0]:
         return False
