@@ -40,6 +40,8 @@ class BuildResult:
     changes: tuple[Change, ...]
     """Every edit the cleaner made in memory, across all articles."""
     diagnostics: Diagnostics
+    staged: Staging | None = None
+    """The written site, not yet indexed for search nor published, when the caller finishes it (:mod:`finish`)."""
 
 
 def today_for(config: SiteConfig) -> dt.date:
@@ -55,17 +57,20 @@ Publish = Callable[[Sequence[tuple[str, bytes]]], None]
 
 
 def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = None,
-          publish: Publish | None = None) -> BuildResult:
+          publish: Publish | None = None, publish_later: bool = False) -> BuildResult:
     """Build the site described by ``config``; raise :class:`BuildFailed` on errors.
 
     ``cache`` (kept by the dev server across rebuilds) lets unchanged
     articles skip cleaning and unchanged pages skip rendering.  ``publish``
     replaces the atomic write of the whole tree (the dev server writes only
-    what changed, see :mod:`live`).
+    what changed, see :mod:`live`).  With ``publish_later``, the written
+    site is left staged in the result, for the caller to index and publish
+    (the command line does it in a smaller process, see :mod:`finish`).
     """
     diags = Diagnostics()
     on_disk = cache is None  # the dev server passes its own; a command-line build reuses the last one's
     cache = cache or diskcache.load(config.out_dir)
+    cache.keep_pages = not on_disk  # only the dev server has a next build to reuse pages in
     # 1. load: every source file, with its front matter checked.
     style = _guard(diags, lambda: load_style(config.content_dir))
     people = cache.same_as_before("people", tuple(load.load_people(config.content_dir, diags, cache.sources)))
@@ -87,34 +92,32 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     # index them for search, and swap the new output in (or, in the dev
     # server, write only what changed).
     staging: Staging | None = None
+    handed_over = False
     try:
         if write:
             check_out_dir(config.out_dir, [config.content_dir, config.templates_dir])
             if publish is None:
                 staging = Staging(config.out_dir, config.templates_dir / "assets")
         outputs = render_site(site, config, cache, changes, tuple(diags.warnings),
-                              sink=staging.add if staging else None)
-        files = len(outputs)
-        if staging is not None:
-            if on_disk:
-                # Written, and not kept for a next build: Pagefind's peak memory adds to ours.
-                del outputs
-                cache.forget_pages()
-            staging.publish(finish=index_site)  # its add() checked every path before writing it
-        else:
+                              sink=staging.add if staging else None)  # its add() checks every path
+        if staging is None:
             check_paths(outputs)
             if write and publish is not None:
                 publish(outputs)
+        cache.sweep()
+        if on_disk and write:
+            diskcache.save(config.out_dir, cache)
+        handed_over = staging is not None and publish_later
+        if staging is not None and not handed_over:
+            staging.publish(finish=index_site)
     except SiteError as err:
         diags.error(err)
         raise BuildFailed(diags) from err
     finally:
-        if staging is not None:
+        if staging is not None and not handed_over:
             staging.discard()  # nothing left to discard once published
-    cache.sweep()
-    if on_disk and write:
-        diskcache.save(config.out_dir, cache)
-    return BuildResult(site, files, changes, diags)
+    return BuildResult(site, staging.count if staging else len(outputs), changes, diags,
+                       staging if handed_over else None)
 
 
 def prepare(

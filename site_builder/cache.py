@@ -11,7 +11,6 @@ partial rebuild gives the same files as a fresh one.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import io
 import json
@@ -105,19 +104,6 @@ class Memo(Generic[V]):
         self.entries = {k: v for k, v in self.entries.items() if k in self.used}
         self.used = set()
         self.hits = self.misses = 0
-
-
-def release_memory() -> None:
-    """Hand the C heap's free pages back to the system, where the C library is glibc.
-
-    Rendered pages are tens of kilobytes each: glibc keeps freed blocks of that
-    size in its heap, so without ``malloc_trim`` freeing them would not lower
-    the process's resident memory (at N = 5,000: 324 MB without, 258 MB with,
-    for 19 ms).  No garbage collection first: pages hold no cycles, and one
-    would cost 0.11 s there for nothing.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)  # the symbols already loaded; none elsewhere than glibc
 
 
 Signature = tuple[int, ...]
@@ -283,6 +269,13 @@ class BuildCache:
     """(markdown, render settings) -> HTML."""
     pages: Memo[bytes] = field(default_factory=Memo)
     """(template sources, template name, view model) -> page bytes."""
+    keep_pages: bool = True
+    """Whether rendered pages are kept for the next build, in :attr:`pages` and :attr:`jobs`.
+
+    The dev server keeps them.  A command-line build writes each page as it
+    arrives and has no next build: it neither hashes nor holds them, so that
+    its memory, and its workers', stays that of the site's data.
+    """
 
     sources: FileMemo[Any] = field(default_factory=FileMemo)
     """Content files by path and signature -> SourceDocument (in memory only)."""
@@ -317,12 +310,6 @@ class BuildCache:
             memo.sweep()
         self.sources.sweep()
         self.keys = {path: known for path, known in self.keys.items() if known[3] in self.enriched.entries}
-
-    def forget_pages(self) -> None:
-        """Drop the rendered pages of this build (written, and not saved to disk): their memory goes back."""
-        self.pages.entries.clear()
-        self.jobs.clear()
-        release_memory()
 
     def same_as_before(self, name: str, items: tuple[T, ...]) -> tuple[T, ...]:
         """``items``, with each one equal to the last build's at its place replaced by that one.

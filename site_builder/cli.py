@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, load
+from . import __version__, finish, load
 from . import build as build_mod
 from .clean import clean_raw
 from .config import SiteConfig, load_config
@@ -85,12 +85,22 @@ def config_from(args: argparse.Namespace) -> SiteConfig:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    result = build_mod.build(config_from(args))
+    result = build_mod.build(config_from(args), publish_later=True)
     for warning in result.diagnostics.warnings:
         print(f"warning: {warning.format()}", file=sys.stderr)
     site = result.site
-    print(f"built {len(site.articles)} articles, {len(site.people)} people, {len(site.topics)} topics: "
-          f"{result.files} files in {display_path(args.out)} ({len(result.changes)} cleaner changes)")
+    summary = (f"built {len(site.articles)} articles, {len(site.people)} people, {len(site.topics)} topics: "
+               f"{result.files} files in {display_path(args.out)} ({len(result.changes)} cleaner changes)")
+    # Left: the search index and the swap.  The program hands them to a small
+    # process of their own, so that the build's memory is not added to Pagefind's.
+    if result.staged is not None:
+        if args.hand_over:
+            finish.hand_over(result.staged, summary)
+        try:
+            finish.finish(result.staged)
+        except SiteError as err:
+            return finish.report(err)
+    print(summary)
     return EXIT_OK
 
 
@@ -143,12 +153,18 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, hand_over: bool = False) -> int:
+    """Run the command in ``argv``; its exit status.
+
+    ``hand_over``: the program itself, which ``build`` may replace by a
+    smaller process for its last step (:mod:`finish`); never from Python.
+    """
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    args.hand_over = hand_over
     from .commands import COMMANDS
 
     handlers = {"build": cmd_build, "import": cmd_import, "clean": cmd_clean, **COMMANDS}
@@ -171,4 +187,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    sys.exit(main(hand_over=True))

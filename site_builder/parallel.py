@@ -187,7 +187,8 @@ def _run_recorded(index: int) -> tuple[tuple[Any] | None, _Effects]:
 
 
 def map_recorded(task: Callable[[int], R], count: int, memos: Sequence[Memo[Any]],
-                 processes: int | None = None, then: Callable[[R], object] | None = None) -> list[R]:
+                 processes: int | None = None, then: Callable[[R], object] | None = None,
+                 keep: bool = True) -> list[R]:
     """``[task(i) for i in range(count)]`` on every core when that pays, leaving ``memos`` as that loop would.
 
     Each worker sends back a task's result with the entries it put in
@@ -195,15 +196,18 @@ def map_recorded(task: Callable[[int], R], count: int, memos: Sequence[Memo[Any]
     to its own memos in task order.  A task that failed in a worker is run
     again in the parent, so its error is raised there, in order.  ``then`` is
     called in the parent with each result as it arrives, in order (the parent
-    writes pages while the workers render the next ones).
+    writes pages while the workers render the next ones).  With ``keep``
+    false, each result goes to ``then`` only and the list returned is empty.
     """
     processes = processes or workers()
     out: list[R] = []
     if not _pool_pays(processes, count):
         for i in range(count):
-            out.append(task(i))
+            result = task(i)
+            if keep:
+                out.append(result)
             if then is not None:
-                then(out[-1])
+                then(result)
         return out
     global _RECORDED
     _RECORDED = (task, memos)
@@ -212,16 +216,19 @@ def map_recorded(task: Callable[[int], R], count: int, memos: Sequence[Memo[Any]
             chunk = max(1, count // (processes * 8))
             for index, (done, effects) in enumerate(pool.imap(_run_recorded, range(count), chunksize=chunk)):
                 if done is None:
-                    out.append(task(index))
+                    result = task(index)
                 else:
                     for memo, (new, used, hits, misses) in zip(memos, effects, strict=True):
                         memo.entries.update(new)
                         memo.used |= used
                         memo.hits += hits
                         memo.misses += misses
-                    out.append(done[0])
+                    result = done[0]
+                if keep:
+                    out.append(result)
                 if then is not None:
-                    then(out[-1])
+                    then(result)
+                del done, effects, result  # with keep false, nothing of it stays here
         return out
     finally:
         _RECORDED = None

@@ -148,8 +148,9 @@ class Renderer:
 
     def _render(self, template: str, url: str, **context: Any) -> Output:
         context = {"site": self.site_view(url), "page_url": self.link(url), **context}
-        key = data_digest([self.templates_key, template, context])
-        cached = self.cache.pages.get(key)
+        pages = self.cache.pages if self.cache.keep_pages else None
+        key = data_digest([self.templates_key, template, context]) if pages is not None else ""
+        cached = pages.get(key) if pages is not None else None
         if cached is not None:
             return urls.output_path(url), cached
         try:
@@ -162,7 +163,8 @@ class Renderer:
         except Exception as exc:  # anything a template expression raises: 1 / 0, a bad filter
             raise SiteError(SourceLocation(*_template_frame(exc, self.config.templates_dir, template)),
                             "template", str(exc) or type(exc).__name__) from exc
-        return urls.output_path(url), self.cache.pages.put(key, text.encode("utf-8"))
+        data = text.encode("utf-8")
+        return urls.output_path(url), pages.put(key, data) if pages is not None else data
 
     @cached_property
     def matcher(self) -> PeopleMatcher:
@@ -548,6 +550,8 @@ def render_site(
 
     ``sink``, if given, also receives the outputs job by job as soon as each is
     ready (not in the final order), so that they can be written meanwhile.
+    When the cache does not keep pages (a command-line build), the sink is
+    the only one to get them: none is held, and the list returned is empty.
     """
     cache = cache or BuildCache()
     templates_key = tree_digest(config.templates_dir)
@@ -555,11 +559,15 @@ def render_site(
     renderer = Renderer(site, config, env, cache, templates_key, changes, warnings)
     # A job whose inputs are those of the last build, under the same templates,
     # config and date, has the same output: reuse it (dev server).
+    jobs = renderer.jobs()
+    if sink is not None and not cache.keep_pages:
+        map_recorded(lambda i: jobs[i].run(), len(jobs), (renderer.cache.html,), then=sink, keep=False)
+        cache.jobs_done = (0, len(jobs))
+        return []
     setting = (templates_key, config, site.build_date)
     if cache.jobs_setting != setting:
         cache.jobs.clear()
         cache.jobs_setting = setting
-    jobs = renderer.jobs()
     todo = [job for job in jobs if (known := cache.jobs.get(job.name)) is None or known[0] != job.inputs]
     if sink is not None:
         pending = {job.name for job in todo}

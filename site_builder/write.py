@@ -83,6 +83,21 @@ class Staging:
             self.discard()
             raise
 
+    @classmethod
+    def written(cls, out_dir: Path, directory: Path) -> Staging:
+        """The staging directory ``directory`` of ``out_dir``, already written, to publish or discard.
+
+        The process that wrote it has handed it over (see :mod:`finish`).
+        """
+        if not directory.name.startswith(f".{out_dir.name}.staging-") or directory.parent != out_dir.resolve().parent:
+            raise ValueError(f"{directory} is not a staging directory of {out_dir}")
+        staging = cls.__new__(cls)
+        staging.out_dir, staging.dir = out_dir, directory
+        staging.old = directory.with_name(directory.name.replace(".staging-", ".old-", 1))
+        staging.count, staging.published, staging.previous = 0, False, None
+        staging._seen, staging._made = set(), set()
+        return staging
+
     def add(self, outputs: Iterable[tuple[str, bytes]]) -> None:
         """Write ``outputs`` into the staging directory (unchanged files are hard-linked)."""
         outputs = list(outputs)
@@ -101,7 +116,14 @@ class Staging:
         """Run ``finish`` (the search indexer) on the staged site, then swap it in as ``out_dir``."""
         with self._as_site_error():
             if finish is not None:
-                finish(self.dir)
+                try:
+                    finish(self.dir)
+                except SiteError as err:
+                    if err.location is None or err.location.path != display_path(self.dir):
+                        raise
+                    # Name the directory the user knows, not its staging copy, which is removed.
+                    raise SiteError(SourceLocation(display_path(self.out_dir)), err.topic, err.message,
+                                    err.hint) from err
             (self.dir / MARKER).write_bytes(b"")
             # Swap: the old tree steps aside, the new one takes its name.
             if self.out_dir.exists():

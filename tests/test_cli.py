@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +88,78 @@ def test_seeds_are_the_shared_seeds_byte_for_byte() -> None:
     assert [p.name for p in SEEDS] == sorted(p.name for p in shared.glob("*.txt"))
     for seed in SEEDS:
         assert seed.read_bytes() == (shared / seed.name).read_bytes()
+
+
+FAKE_PAGEFIND = '''\
+"""Stands in for ``python -m pagefind``: notes who started it, then fails or runs the real one."""
+import json, os, sys
+parent = os.getppid()
+with open(f"/proc/{parent}/maps") as maps, open(f"/proc/{parent}/cmdline", "rb") as cmdline:
+    seen = {"parent": parent, "maps": maps.read(), "cmdline": cmdline.read().decode().split("\\0")}
+with open(os.environ["FAKE_PAGEFIND_LOG"], "w") as log:
+    json.dump(seen, log)
+if os.environ.get("FAKE_PAGEFIND_FAIL"):
+    sys.stderr.write("Error: the index could not be written\\n")
+    sys.exit(1)
+import pagefind_bin_extended
+pagefind_bin_extended.cli()
+'''
+
+
+def _program_with_fake_pagefind(tmp_path: Path, fail: bool) -> tuple[dict[str, str], Path]:
+    """An environment in which the build's ``python -m pagefind`` is :data:`FAKE_PAGEFIND`."""
+    package = tmp_path / "fake" / "pagefind"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(FAKE_PAGEFIND)
+    log = tmp_path / "pagefind.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), *sys.path]),
+           "FAKE_PAGEFIND_LOG": str(log), "SOURCE_DATE_EPOCH": "1765584000"}
+    if fail:
+        env["FAKE_PAGEFIND_FAIL"] = "1"
+    return env, log
+
+
+def test_the_program_runs_the_search_index_in_a_process_that_holds_none_of_the_build(
+        full_site: Path, tmp_path: Path) -> None:
+    """Pagefind's peak memory is not added to the build's: the build process is replaced first."""
+    env, log = _program_with_fake_pagefind(tmp_path, fail=False)
+    proc = subprocess.Popen([sys.executable, "-m", "site_builder", "build", "--content", "content",
+                             "--templates", "templates", "--out", "public"], cwd=full_site, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert stdout == "built 3 articles, 9 people, 7 topics: 43 files in public (1 cleaner changes)\n"
+    seen = json.loads(log.read_text())
+    # The same process (its id, its streams), now a small Python that loaded neither YAML nor Jinja.
+    assert seen["parent"] == proc.pid
+    assert "from site_builder.finish import main" in seen["cmdline"][2]
+    assert "_yaml" not in seen["maps"] and "markupsafe" not in seen["maps"]
+    assert (full_site / "public" / "pagefind" / "pagefind.js").is_file()
+    assert sorted(p.name for p in full_site.iterdir() if p.name.startswith(".public")) == []
+
+
+def test_a_search_index_that_fails_publishes_nothing_and_says_so(full_site: Path, tmp_path: Path) -> None:
+    common = ["--content", "content", "--templates", "templates", "--out", "public"]
+    env, log = _program_with_fake_pagefind(tmp_path, fail=True)
+    good = subprocess.run([sys.executable, "-m", "site_builder", "build", *common], cwd=full_site,
+                          env={**env, "FAKE_PAGEFIND_FAIL": ""}, capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    before = tree_hash(full_site / "public")
+    (full_site / "content" / "articles" / "new.md").write_text("---\ntitle: New\ndate: 2025-02-03\n---\nText.\n")
+    failed = subprocess.run([sys.executable, "-m", "site_builder", "build", *common], cwd=full_site,
+                            env=env, capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert failed.stdout == ""
+    assert failed.stderr.endswith("public: search: pagefind failed: Error: the index could not be written\n"
+                                  "1 error; nothing was written\n")
+    assert tree_hash(full_site / "public") == before
+    assert sorted(p.name for p in full_site.iterdir() if p.name.startswith(".public")) == []
+    # The same failure in a build run from Python, which finishes in its own process.
+    monkey_env = {"FAKE_PAGEFIND_LOG": str(log), "FAKE_PAGEFIND_FAIL": "1"}
+    code = ("import sys; from site_builder.cli import main; "
+            f"sys.exit(main({['build', *common]!r}))")
+    inproc = subprocess.run([sys.executable, "-c", code], cwd=full_site, env={**env, **monkey_env},
+                            capture_output=True, text=True)
+    assert (inproc.returncode, inproc.stdout, inproc.stderr) == (1, "", failed.stderr)
+    assert tree_hash(full_site / "public") == before

@@ -1,0 +1,82 @@
+"""finish: the last step of a command-line build, in a process that holds nothing else.
+
+When every page is written into the staging directory, two things are left:
+the search index (Pagefind over the staged pages) and the swap that
+publishes the new site.  Pagefind's peak memory is the largest of the build
+(about 730 MB for 5,000 articles), and the build process still holds the
+whole site's data, hundreds of megabytes that it no longer needs but cannot
+hand back to the system.  So the command line hands the staged site over:
+:func:`hand_over` replaces the build process by a fresh, small Python
+(``exec``, same process id, same standard streams), which runs :func:`main`:
+Pagefind, then the swap, then the build's summary line.  Errors are reported
+as the build reports them, and a failed index publishes nothing: the
+previous output is left as it was, and the staged files are removed.
+
+Only :func:`site_builder.cli.run`, the ``site-builder`` program itself,
+hands over; a ``main()`` called from Python (the tests) finishes in its own
+process with :func:`finish`, which does the same steps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from .errors import SiteError
+from .search import index_site
+from .write import Staging
+
+PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+"""Put first on the new process's path: it runs this very copy of site_builder, whatever the directory."""
+
+
+def finish(staging: Staging) -> None:
+    """Index the staged site for search and publish it; raise :class:`SiteError` (nothing published) on failure."""
+    try:
+        staging.publish(finish=index_site)
+    finally:
+        staging.discard()  # nothing left to discard once published
+
+
+def hand_over(staging: Staging, summary: str) -> NoReturn:
+    """Replace this process by one that finishes ``staging``, then prints ``summary`` and exits 0.
+
+    It exits 1, with the error and the line that says nothing was written,
+    if the search index cannot be built.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    code = f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); from site_builder.finish import main; main()"
+    with contextlib.suppress(OSError):  # if there is no new process, this one finishes
+        os.execv(sys.executable, [sys.executable, "-c", code, str(staging.out_dir), str(staging.dir), summary])
+    try:
+        finish(staging)
+    except SiteError as err:
+        sys.exit(report(err))
+    print(summary)
+    sys.exit(0)
+
+
+def report(err: SiteError) -> int:
+    """Print ``err`` as the build prints its errors; the exit status of a content error."""
+    print(err.format(), file=sys.stderr)
+    print("1 error; nothing was written", file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """``OUT_DIR STAGING_DIR SUMMARY``: finish a build handed over by :func:`hand_over`."""
+    out_dir, staged, summary = sys.argv[1:] if argv is None else argv
+    staging = Staging.written(Path(out_dir), Path(staged))
+    try:
+        finish(staging)
+    except SiteError as err:
+        sys.exit(report(err))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    print(summary)
+    sys.exit(0)
