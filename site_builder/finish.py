@@ -51,8 +51,9 @@ def hand_over(staging: Staging, summary: str) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     code = f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); from site_builder.finish import main; main()"
-    with contextlib.suppress(OSError):  # if there is no new process, this one finishes
-        os.execv(sys.executable, [sys.executable, "-c", code, str(staging.out_dir), str(staging.dir), summary])
+    if sys.executable and os.name == "posix":
+        with contextlib.suppress(OSError):  # if there is no new process, this one finishes
+            os.execv(sys.executable, [sys.executable, "-c", code, str(staging.out_dir), str(staging.dir), summary])
     try:
         finish(staging)
     except SiteError as err:

@@ -228,7 +228,6 @@ def map_recorded(task: Callable[[int], R], count: int, memos: Sequence[Memo[Any]
                     out.append(result)
                 if then is not None:
                     then(result)
-                del done, effects, result  # with keep false, nothing of it stays here
         return out
     finally:
         _RECORDED = None

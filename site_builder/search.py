@@ -4,7 +4,9 @@ Pagefind reads the HTML files that were just written and adds its index and
 its small JavaScript/WebAssembly bundle under ``pagefind/`` in the same tree,
 so search needs no server and makes no request to another origin.  It runs
 on the staging directory, before :mod:`write` swaps it into place: a site
-whose search index failed to build is never published.
+whose search index failed to build is never published.  The ``site-builder``
+program runs it from the small process of :mod:`finish`, so that Pagefind's
+memory is not added to the build's.
 
 What gets indexed is decided in the templates: only pages with a
 ``data-pagefind-body`` element (articles, and the first page of each person
