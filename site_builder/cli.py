@@ -93,15 +93,10 @@ def cmd_build(args: argparse.Namespace) -> int:
                f"{result.files} files in {display_path(args.out)} ({len(result.changes)} cleaner changes)")
     # Left: the search index and the swap.  The program hands them to a small
     # process of their own, so that the build's memory is not added to Pagefind's.
-    if result.staged is not None:
-        if args.hand_over:
-            finish.hand_over(result.staged, summary)
-        try:
-            finish.finish(result.staged)
-        except SiteError as err:
-            return finish.report(err)
-    print(summary)
-    return EXIT_OK
+    assert result.staged is not None, "a build that writes and is published later is staged"
+    if args.hand_over:
+        finish.hand_over(result.staged, summary)
+    return finish.finish(result.staged, summary)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -171,10 +166,7 @@ def main(argv: Sequence[str] | None = None, hand_over: bool = False) -> int:
     try:
         return handlers[args.verb](args)
     except BuildFailed as failed:
-        for diag in failed.diagnostics.errors:
-            print(diag.format(), file=sys.stderr)
-        count = len(failed.diagnostics.errors)
-        print(f"{count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        print(failed.report(), file=sys.stderr)
         return EXIT_CONTENT
     except SiteError as err:
         print(err.format(), file=sys.stderr)

@@ -166,3 +166,9 @@ class BuildFailed(Exception):
     def __init__(self, diagnostics: Diagnostics) -> None:
         self.diagnostics = diagnostics
         super().__init__("\n".join(d.format() for d in diagnostics.errors))
+
+    def report(self) -> str:
+        """Every error, one a line, then how many there were and that nothing was written."""
+        lines = [d.format() for d in self.diagnostics.errors]
+        count = len(lines)
+        return "\n".join([*lines, f"{count} error{'s' if count != 1 else ''}; nothing was written"])

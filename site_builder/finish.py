@@ -14,7 +14,7 @@ previous output is left as it was, and the staged files are removed.
 
 Only :func:`site_builder.cli.run`, the ``site-builder`` program itself,
 hands over; a ``main()`` called from Python (the tests) finishes in its own
-process with :func:`finish`, which does the same steps.
+process with :func:`finish`, the same steps.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .errors import SiteError
+from .errors import BuildFailed, Diagnostics, SiteError
 from .search import index_site
 from .write import Staging
 
@@ -34,39 +34,34 @@ PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 """Put first on the new process's path: it runs this very copy of site_builder, whatever the directory."""
 
 
-def finish(staging: Staging) -> None:
-    """Index the staged site for search and publish it; raise :class:`SiteError` (nothing published) on failure."""
+def finish(staging: Staging, summary: str) -> int:
+    """Index the staged site for search, publish it and print ``summary``; the exit status.
+
+    If the index cannot be built, nothing is published: the error is
+    printed as the build prints its errors, and the status is 1.
+    """
     try:
         staging.publish(finish=index_site)
+    except SiteError as err:
+        diags = Diagnostics()
+        diags.error(err)
+        print(BuildFailed(diags).report(), file=sys.stderr)
+        return 1
     finally:
         staging.discard()  # nothing left to discard once published
+    print(summary)
+    return 0
 
 
 def hand_over(staging: Staging, summary: str) -> NoReturn:
-    """Replace this process by one that finishes ``staging``, then prints ``summary`` and exits 0.
-
-    It exits 1, with the error and the line that says nothing was written,
-    if the search index cannot be built.
-    """
+    """Replace this process by one that runs :func:`finish` and exits with its status."""
     sys.stdout.flush()
     sys.stderr.flush()
     code = f"import sys; sys.path.insert(0, {PACKAGE_PARENT!r}); from site_builder.finish import main; main()"
     if sys.executable and os.name == "posix":
         with contextlib.suppress(OSError):  # if there is no new process, this one finishes
             os.execv(sys.executable, [sys.executable, "-c", code, str(staging.out_dir), str(staging.dir), summary])
-    try:
-        finish(staging)
-    except SiteError as err:
-        sys.exit(report(err))
-    print(summary)
-    sys.exit(0)
-
-
-def report(err: SiteError) -> int:
-    """Print ``err`` as the build prints its errors; the exit status of a content error."""
-    print(err.format(), file=sys.stderr)
-    print("1 error; nothing was written", file=sys.stderr)
-    return 1
+    sys.exit(finish(staging, summary))
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
@@ -74,10 +69,6 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     out_dir, staged, summary = sys.argv[1:] if argv is None else argv
     staging = Staging.written(Path(out_dir), Path(staged))
     try:
-        finish(staging)
-    except SiteError as err:
-        sys.exit(report(err))
+        sys.exit(finish(staging, summary))
     except KeyboardInterrupt:
         sys.exit(130)
-    print(summary)
-    sys.exit(0)
