@@ -62,10 +62,8 @@ class Staging:
 
     def __init__(self, out_dir: Path, assets: Path | None) -> None:
         self.out_dir = out_dir
-        parent = out_dir.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        self.dir = parent / f".{out_dir.name}.staging-{os.getpid()}"
-        self.old = parent / f".{out_dir.name}.old-{os.getpid()}"
+        self.dir, self.old = _beside(out_dir)
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
         self.count = 0
         self.published = False
         self._seen: set[str] = set()
@@ -87,13 +85,14 @@ class Staging:
     def written(cls, out_dir: Path, directory: Path) -> Staging:
         """The staging directory ``directory`` of ``out_dir``, already written, to publish or discard.
 
-        The process that wrote it has handed it over (see :mod:`finish`).
+        The process that wrote it has handed it over by replacing itself
+        (see :mod:`finish`), so it has the same process id, and the same names.
         """
-        if not directory.name.startswith(f".{out_dir.name}.staging-") or directory.parent != out_dir.resolve().parent:
-            raise ValueError(f"{directory} is not a staging directory of {out_dir}")
         staging = cls.__new__(cls)
-        staging.out_dir, staging.dir = out_dir, directory
-        staging.old = directory.with_name(directory.name.replace(".staging-", ".old-", 1))
+        staging.out_dir = out_dir
+        staging.dir, staging.old = _beside(out_dir)
+        if directory != staging.dir:
+            raise ValueError(f"{directory} is not this process's staging directory of {out_dir}")
         staging.count, staging.published, staging.previous = 0, False, None
         staging._seen, staging._made = set(), set()
         return staging
@@ -168,6 +167,12 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | N
         staging.discard()
         raise
     return staging.count
+
+
+def _beside(out_dir: Path) -> tuple[Path, Path]:
+    """This process's staging directory for ``out_dir``, and where the old output steps aside."""
+    parent = out_dir.resolve().parent
+    return parent / f".{out_dir.name}.staging-{os.getpid()}", parent / f".{out_dir.name}.old-{os.getpid()}"
 
 
 def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
