@@ -76,6 +76,25 @@ def test_load_document_validates_schema_with_lines(tmp_path: Path) -> None:
         "a.md:3: front matter: unknown key 'autor'" in err.value.format()
 
 
+def test_find_sources_lists_markdown_by_name_and_gives_the_same_paths_again(tmp_path: Path) -> None:
+    from site_builder.load import find_sources
+    folder = tmp_path / "articles"
+    for name in ("b.md", "a.md", ".hidden.md", "notes.txt", "c.md.bak", "a.b.md"):
+        write(folder / name, "x")
+    first = find_sources(folder)
+    assert [p.name for p in first] == ["a.b.md", "a.md", "b.md"]
+    assert all(p == folder / p.name for p in first)
+    (folder / "b.md").unlink()
+    write(folder / "0.md", "x")
+    again = find_sources(folder)
+    assert [p.name for p in again] == ["0.md", "a.b.md", "a.md"]
+    # The dev server looks every file up on every rebuild: a path it has seen keeps
+    # its object, whose text and hash are worked out already.
+    assert again[1] is first[0] and again[2] is first[1]
+    assert find_sources(tmp_path / "missing") == []
+    assert find_sources(folder / "a.md") == []  # a file, not a folder
+
+
 @pytest.mark.parametrize(("front", "message"), [
     ("title: no\n", ":2: front matter: 'title' must be text"),
     ("date: 2025-13-45\n", ":2: front matter: 'date' is not a valid date"),
