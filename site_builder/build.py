@@ -215,8 +215,13 @@ def internal_links(body: str, first_line: int) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     if "](/" not in body:
         return found
-    for offset, line in enumerate(body.split("\n")):
-        found.extend((first_line + offset, m.group(1)) for m in _LINK.finditer(line))
+    # One search of the whole body (a link never spans lines): the dev server checks every
+    # article on every rebuild, and splitting each body into lines cost more than the search.
+    line, counted = first_line, 0
+    for match in _LINK.finditer(body):
+        line += body.count("\n", counted, match.start())
+        counted = match.start()
+        found.append((line, match.group(1)))
     return found
 
 

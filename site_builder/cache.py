@@ -175,8 +175,9 @@ def files_state(signatures: dict[str, Signature | None]) -> FilesState:
     comparing it costs 2.25 ms, where hashing the signatures took 18 ms.
     """
     racy: dict[str, bytes] = {}
+    now = time.time_ns()  # once, not once a file: the dev server takes this state on every check
     for path, signature in signatures.items():
-        if signature is not None and _racy(signature):
+        if signature is not None and _racy(signature, now):
             with contextlib.suppress(OSError):
                 racy[path] = Path(path).read_bytes()
     return signatures, racy
@@ -209,14 +210,14 @@ RACY_NS = 2_000_000_000
 """A file modified this recently may change again within the same timestamp tick."""
 
 
-def _racy(signature: Signature) -> bool:
+def _racy(signature: Signature, now: int | None = None) -> bool:
     """True if the file was modified so recently that its signature cannot be trusted.
 
     Timestamps have a coarse tick on many file systems: a second save of the
     same size within one tick leaves the signature as it was.  Recently
     modified files are therefore read again (git's "racy clean" rule).
     """
-    return time.time_ns() - max(signature[3], signature[6]) < RACY_NS
+    return (time.time_ns() if now is None else now) - max(signature[3], signature[6]) < RACY_NS
 
 
 @dataclass

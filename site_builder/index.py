@@ -152,9 +152,12 @@ def _all_related(
         memo[""] = (tuple(order), tuple(newest))
     out: dict[str, tuple[str, ...]] = {}
     todo: list[tuple[str, list[tuple[str, ...]], list[tuple[str, ...]]]] = []
+    # Each term's candidates are cut once, not once for every article that has it.
+    of_person = {p: slugs[:CANDIDATES] for p, slugs in by_person.items()}
+    of_topic = {t: slugs[:CANDIDATES] for t, slugs in by_topic.items()}
     for article in published:
-        people = [by_person.get(p, ())[:CANDIDATES] for p in sorted(set(article.people))]
-        topics = [by_topic.get(t, ())[:CANDIDATES] for t in sorted(set(article.topics))]
+        people = [of_person.get(p, ()) for p in sorted(set(article.people))]
+        topics = [of_topic.get(t, ()) for t in sorted(set(article.topics))]
         known = memo.get(article.slug) if memo is not None else None
         if known is not None and known[0] == people and known[1] == topics:
             out[article.slug] = known[2]

@@ -95,6 +95,15 @@ def test_find_sources_lists_markdown_by_name_and_gives_the_same_paths_again(tmp_
     assert find_sources(folder / "a.md") == []  # a file, not a folder
 
 
+def test_internal_links_name_each_links_line() -> None:
+    from site_builder.build import internal_links
+    body = ("[a](/articles/a/) and [b](/people/b/)\n\nno link, [out](https://x.org/)\n"
+            "\n\n- [c](/topics/c/#part)\n[not a link] (/x/)\n[d](/articles/d/?q=1)")
+    assert internal_links(body, 7) == [(7, "/articles/a/"), (7, "/people/b/"), (12, "/topics/c/#part"),
+                                       (14, "/articles/d/?q=1")]
+    assert internal_links("no links at all\n", 3) == []
+
+
 @pytest.mark.parametrize(("front", "message"), [
     ("title: no\n", ":2: front matter: 'title' must be text"),
     ("date: 2025-13-45\n", ":2: front matter: 'date' is not a valid date"),
