@@ -73,9 +73,12 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     cache.keep_pages = not on_disk  # only the dev server has a next build to reuse pages in
     # 1. load: every source file, with its front matter checked.
     style = _guard(diags, lambda: load_style(config.content_dir))
-    people = cache.same_as_before("people", tuple(load.load_people(config.content_dir, diags, cache.sources)))
-    topics = cache.same_as_before("topics", tuple(load.load_topics(config.content_dir, diags, cache.sources)))
-    docs = load.load_articles(config.content_dir, diags, cache.sources)
+    # File signatures mean nothing to another process: only the dev server's next build can use
+    # them, and a command-line build would stat every source for its memo in vain.
+    sources = None if on_disk else cache.sources
+    people = cache.same_as_before("people", tuple(load.load_people(config.content_dir, diags, sources)))
+    topics = cache.same_as_before("topics", tuple(load.load_topics(config.content_dir, diags, sources)))
+    docs = load.load_articles(config.content_dir, diags, sources)
     # 2-3. clean and enrich each article in memory.
     options = with_corpus(style or CleanOptions(), _all_names(people),
                           cache.nouns.update({d.path: d.body for d in docs}, map_ordered))

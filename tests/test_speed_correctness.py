@@ -425,6 +425,24 @@ def test_file_memo_rereads_changed_and_recent_files(tmp_path: Path) -> None:
     assert not memo.entries  # a deleted file is forgotten
 
 
+def test_only_the_dev_server_looks_sources_up_in_the_file_memo(full_site: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signatures mean nothing to another process: a command-line build does not stat for them."""
+    from site_builder.cache import FileMemo
+
+    looked: list[Path] = []
+    lookup = FileMemo.lookup
+    monkeypatch.setattr(FileMemo, "lookup", lambda self, path: looked.append(path) or lookup(self, path))
+    first = _build(full_site, "public")
+    assert looked == []
+    cache = BuildCache()
+    second = _build(full_site, "served", cache)
+    sources = sorted((full_site / "content").rglob("*.md"))
+    assert sorted(looked) == [p for p in sources if p.parent.name in ("articles", "people", "topics")]
+    assert tree(full_site / "public") == tree(full_site / "served")
+    assert first.site.articles.keys() == second.site.articles.keys()
+
+
 @given(st.lists(st.tuples(st.integers(0, 4), st.text(alphabet="ab Ab Minsk minsk.\n#|", max_size=40)),
                 max_size=12))
 def test_proper_noun_tally_equals_counting_from_scratch(steps: list[tuple[int, str]]) -> None:
