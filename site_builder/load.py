@@ -122,11 +122,10 @@ def find_sources(folder: Path) -> list[Path]:
     server's memo of every file looks each one up on every rebuild (at 5,000
     articles, new paths spent a tenth of a rebuild on ``str`` and ``hash``).
     """
-    try:
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith("."))
-    except (FileNotFoundError, NotADirectoryError):
+    if not folder.is_dir():
         return []
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith("."))
     key = str(folder)
     known = _KNOWN_PATHS.get(key, {})
     paths = _KNOWN_PATHS[key] = {name: known.get(name) or folder / name for name in names}

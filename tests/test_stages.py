@@ -93,6 +93,8 @@ def test_find_sources_lists_markdown_by_name_and_gives_the_same_paths_again(tmp_
     assert again[1] is first[0] and again[2] is first[1]
     assert find_sources(tmp_path / "missing") == []
     assert find_sources(folder / "a.md") == []  # a file, not a folder
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    assert find_sources(tmp_path / "loop") == []  # as is_dir() has it: not a folder
 
 
 def test_internal_links_name_each_links_line() -> None:
