@@ -322,11 +322,11 @@ class BuildCache:
         before their fields.
         """
         old: tuple[T, ...] = self.previous.get(name, ())
-        if old == items:
-            return old
-        items = tuple(o if o == n else n for o, n in zip(old, items, strict=False)) + items[len(old):]
-        self.previous[name] = items
-        return items
+        kept = tuple(o if o == n else n for o, n in zip(old, items, strict=False)) + items[len(old):]
+        if len(kept) == len(old) and all(k is o for k, o in zip(kept, old, strict=True)):
+            return old  # each compared once, changed or not
+        self.previous[name] = kept
+        return kept
 
     def environment(self, templates: Path, key: str, make: Callable[[Path], V]) -> V:
         """The Jinja environment for ``templates`` as they are now (``key``), made once."""

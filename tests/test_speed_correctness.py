@@ -121,6 +121,32 @@ def test_an_unchanged_registry_is_the_same_objects_in_the_next_build(full_site: 
     assert changed and all("Someone Else" in edited[slug].aliases for slug in changed)
 
 
+def test_same_as_before_keeps_equal_items_and_compares_each_once() -> None:
+    compared: list[int] = []
+
+    class Item:
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+        def __eq__(self, other: object) -> bool:
+            compared.append(self.value)
+            return isinstance(other, Item) and other.value == self.value
+
+        __hash__ = None  # type: ignore[assignment]
+
+    cache = BuildCache()
+    first = cache.same_as_before("x", (Item(1), Item(2), Item(3)))
+    same = cache.same_as_before("x", (Item(1), Item(2), Item(3)))
+    assert same is first
+    compared.clear()
+    changed = cache.same_as_before("x", (Item(1), Item(9), Item(3), Item(4)))
+    assert len(compared) == 3  # the three pairs, once each, though one differs
+    assert changed[0] is first[0] and changed[2] is first[2] and [i.value for i in changed] == [1, 9, 3, 4]
+    shorter = cache.same_as_before("x", (Item(1), Item(9)))
+    assert [i.value for i in shorter] == [1, 9] and shorter[1] is changed[1]
+    assert cache.same_as_before("x", (Item(1), Item(9))) is shorter
+
+
 def test_disk_cache_reuses_articles_and_gives_the_same_site(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = _build(full_site, "public")
     cache_file = diskcache.cache_dir(full_site / "public") / diskcache.FILENAME
