@@ -61,14 +61,8 @@ class Staging:
     """
 
     def __init__(self, out_dir: Path, assets: Path | None) -> None:
-        self.out_dir = out_dir
-        self.dir, self.old = _beside(out_dir)
+        self._start(out_dir, out_dir if (out_dir / MARKER).is_file() else None)
         self.dir.parent.mkdir(parents=True, exist_ok=True)
-        self.count = 0
-        self.published = False
-        self._seen: set[str] = set()
-        self._made: set[Path] = set()
-        self.previous = out_dir if (out_dir / MARKER).is_file() else None
         try:
             with self._as_site_error():
                 for leftover in (self.dir, self.old):
@@ -89,13 +83,20 @@ class Staging:
         (see :mod:`finish`), so it has the same process id, and the same names.
         """
         staging = cls.__new__(cls)
-        staging.out_dir = out_dir
-        staging.dir, staging.old = _beside(out_dir)
+        staging._start(out_dir, None)  # nothing more is added: no previous output to link from
         if directory != staging.dir:
             raise ValueError(f"{directory} is not this process's staging directory of {out_dir}")
-        staging.count, staging.published, staging.previous = 0, False, None
-        staging._seen, staging._made = set(), set()
         return staging
+
+    def _start(self, out_dir: Path, previous: Path | None) -> None:
+        """The state of a staging of ``out_dir`` with nothing added yet, whoever made its directory."""
+        self.out_dir = out_dir
+        self.dir, self.old = _beside(out_dir)
+        self.count = 0
+        self.published = False
+        self._seen: set[str] = set()
+        self._made: set[Path] = set()
+        self.previous = previous
 
     def add(self, outputs: Iterable[tuple[str, bytes]]) -> None:
         """Write ``outputs`` into the staging directory (unchanged files are hard-linked)."""
