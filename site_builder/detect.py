@@ -17,6 +17,7 @@ instead of once per person.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .model import Person, Topic
+from .model import NameHits, Person, Topic
 from .wordsearch import WordSearch, search_form
 
 CAPITAL_WORD = re.compile(r"[^a-z \n,.;:'\"()0-9](?<=(?<![\w-])[^\W\d_a-z])[^\W\d_]*(?:-[^\W\d_]+)*")
@@ -206,6 +207,10 @@ class PeopleMatcher:
                     self.surnames.setdefault(surname, set()).add(person.slug)
         self._starts: dict[str, bool] = {}
         """Word as written -> whether a name or probable alias can start with it (most words: no)."""
+        self.fingerprint = hashlib.blake2b(repr(sorted((p.slug, p.names) for p in self.people)).encode(),
+                                           digest_size=12).hexdigest()
+        """Hash of what :meth:`full_names` depends on (each person's slug and names): equal
+        fingerprints find the same full names in every text."""
 
     def _may_start(self, word: _Word) -> bool:
         """Whether ``word`` is the first word of a name, or has the key of one; memoised by its text."""
@@ -327,11 +332,27 @@ def find_people(text: str, people: Sequence[Person]) -> dict[str, Mention]:
     the first mention of everyone is among the full names: the surname pass
     of :meth:`PeopleMatcher.scan` is skipped.
     """
+    return first_mentions(matcher_for(people).full_names(text))
+
+
+def first_mentions(hits: Iterable[Hit]) -> dict[str, Mention]:
+    """Person slug -> the first of their ``hits``."""
     found: dict[str, Mention] = {}
-    for hit in matcher_for(people).full_names(text):
+    for hit in hits:
         if hit.slug not in found:
             found[hit.slug] = Mention(hit.slug, hit.text, hit.start)
     return found
+
+
+def name_hits(matcher: PeopleMatcher, hits: Iterable[Hit], offset: int) -> NameHits:
+    """``hits`` of a text, kept for the part from ``offset`` on (the body after the title and a newline).
+
+    Offsets become relative to that part; a hit that ends in it but starts
+    before is kept, with a negative start, so that the person links see that
+    a name runs across the line between the title and the body.
+    """
+    return NameHits(matcher.fingerprint, tuple((h.slug, h.start - offset, h.end - offset, h.kind)
+                                               for h in hits if h.end > offset))
 
 
 def count_mentions(text: str, person: Person) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from slugify import slugify
 
-from .detect import find_people, find_topics, matcher_for
+from .detect import find_topics, first_mentions, matcher_for, name_hits
 from .errors import SiteError, SourceLocation
 from .model import Article, Change, Person, SourceDocument, Topic
 from .schema import SLUG_RE
@@ -142,12 +142,12 @@ def enrich(
                 raise SiteError(SourceLocation(doc.path, doc.meta_lines.get(key)), "front matter",
                                 f"unknown {'person' if key == 'people' else 'topic'} '{item}'",
                                 f"add content/{key}/{item}.md or fix the slug")
-    text = f"{title}\n{body}"
-    mentions = find_people(text, people)
+    matcher = matcher_for(people)
+    hits = matcher.full_names(f"{title}\n{body}")
+    mentions = first_mentions(hits)
     person_slugs = meta.get("people")
     if person_slugs is None:
-        order = matcher_for(people).order
-        person_slugs = tuple(sorted(mentions, key=order.__getitem__))
+        person_slugs = tuple(sorted(mentions, key=matcher.order.__getitem__))
     topic_slugs = meta.get("topics")
     if topic_slugs is None:
         topic_slugs = tuple(find_topics(title, body, topics, topic_body_hits, topic_title_hits))
@@ -167,4 +167,6 @@ def enrich(
         changes=tuple(changes),
         body_line=doc.body_line,
         mentions={slug: m.text for slug, m in mentions.items()},
+        # The render links the first mentions from these instead of reading the body for names again.
+        name_hits=name_hits(matcher, hits, len(title) + 1),
     )

@@ -9,6 +9,8 @@ instance serves every article.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -17,38 +19,108 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .detect import Hit, PeopleMatcher
+from .model import NameHits
 
 LINKED_TEXT = "person_links_text"
 """The ``meta`` key under which a token of linked text keeps the text alone: what
 labels made from the text (a table's name) read, as they read the text of a link."""
 
 
+_JOINS = re.compile(r"[\w-]")
+"""A character that can continue a word (:data:`detect.CAPITAL_WORD` has letters and hyphens)."""
+
+
 @dataclass
 class PersonLinks:
-    """The registry, compiled, and the URL of the page of each person to link in one article."""
+    """The registry, compiled, and the URL of the page of each person to link in one article.
+
+    With the ``source`` that is being rendered and the full-name ``hits``
+    that detection found in it, a text of the parsed document that is a
+    piece of the source takes its hits from those instead of being read
+    again (see :meth:`known_hits`).
+    """
 
     matcher: PeopleMatcher
     urls: dict[str, str]
     done: set[str] = field(default_factory=set)
+    source: str = ""
+    hits: tuple[tuple[str, int, int, str], ...] | None = None
+    """``matcher.full_names(source)`` as (slug, start, end, kind), or None when not known."""
+    cursor: int = 0
+    """Where in ``source`` to look for the next text: texts come in document order."""
 
     def pending(self, text: str) -> list[Hit]:
         """The hits of ``text`` to link, in order: the first mention of each person not linked yet."""
         out = []
-        for hit in self.matcher.full_names(text):
+        found = self.known_hits(text) if self.hits is not None else None
+        for hit in self.matcher.full_names(text) if found is None else found:
             if hit.slug in self.urls and hit.slug not in self.done:
                 self.done.add(hit.slug)
                 out.append(hit)
         return out
 
+    def known_hits(self, text: str) -> list[Hit] | None:
+        """``matcher.full_names(text)`` read off :attr:`hits`, or None when that cannot be done exactly.
 
-def person_links(matcher: PeopleMatcher, url_of: dict[str, str]) -> PersonLinks:
+        It can where ``text`` is the source from some offset on (the parser's
+        texts mostly are; an entity, an escape or trimmed space makes one
+        differ), no word of the source runs across either end of that piece,
+        and no hit does.  Then the piece holds the same capitalised words as
+        ``text``, the scan enters it in the same state, and it finds the same
+        names in it: a name that would run on past the end is a hit across
+        the end.
+        """
+        if not text:
+            return []
+        source, hits = self.source, self.hits
+        assert hits is not None
+        at = source.find(text, self.cursor)
+        if at < 0:
+            return None
+        end = at + len(text)
+        if at and _JOINS.match(source, at - 1) and _JOINS.match(text):
+            return None
+        if end < len(source) and _JOINS.match(source, end) and _JOINS.match(text, len(text) - 1):
+            return None
+        i = bisect_left(hits, at, key=_start)
+        if i and hits[i - 1][2] > at:
+            return None
+        out = []
+        for slug, start, stop, kind in hits[i:]:
+            if start >= end:
+                break
+            if stop > end:
+                return None
+            out.append(Hit(slug, text[start - at: stop - at], start - at, stop - at, kind))
+        self.cursor = end
+        return out
+
+    def state(self) -> tuple[set[str], int]:
+        """What :meth:`restore` needs to undo the links made from here on."""
+        return set(self.done), self.cursor
+
+    def restore(self, state: tuple[set[str], int]) -> None:
+        self.done.clear()
+        self.done.update(state[0])
+        self.cursor = state[1]
+
+
+def _start(hit: tuple[str, int, int, str]) -> int:
+    return hit[1]
+
+
+def person_links(matcher: PeopleMatcher, url_of: dict[str, str], source: str = "",
+                 hits: NameHits | None = None) -> PersonLinks:
     """What the ``person_links`` rule needs: the whole registry's matcher, and who to link where.
 
     The matcher knows every registered name, not only the linked people's, so
     that text is read as detection read it: in "Maria Kalesnikava Jr", when
     someone of that name is registered, no other Maria Kalesnikava is linked.
+    ``hits`` are detection's full names in ``source``, the text to be
+    rendered; they are used only if found with this matcher's registry.
     """
-    return PersonLinks(matcher, dict(url_of))
+    known = hits.hits if hits is not None and hits.registry == matcher.fingerprint else None
+    return PersonLinks(matcher, dict(url_of), source=source, hits=known)
 
 
 def linked_html(links: PersonLinks, content: str) -> str | None:

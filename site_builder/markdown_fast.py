@@ -282,15 +282,14 @@ def render(text: str, origin: str, env: dict[str, Any] | None) -> str:
     if not isinstance(links, PersonLinks) or not links.urls:
         links = None
     ctx = _Context(text, origin, links)
-    done = set(links.done) if links else set()
+    state = links.state() if links else None
     try:
         toks: list[_Tok] = []
         _blocks(_tree(text).children, toks, ctx, 0)
         return _emit(toks)
     except Fallback:
-        if links:  # undo the person links made before giving up
-            links.done.clear()
-            links.done.update(done)
+        if links is not None and state is not None:  # undo the person links made before giving up
+            links.restore(state)
         raise
 
 

@@ -93,6 +93,22 @@ class Article:
     """File line where the body starts (for messages from later stages)."""
     mentions: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     """Person slug -> the first text that matched them in the body."""
+    name_hits: NameHits | None = field(default=None, compare=False, hash=False)
+    """Where detection found full names in the body, for the person links (None: not recorded)."""
+
+
+@dataclass(frozen=True)
+class NameHits:
+    """Every full-name mention detection found in an article's body, for its person links.
+
+    Derived from the body and the registry alone, so an article that equals
+    another equals it here too (the field is left out of comparisons).
+    """
+
+    registry: str
+    """:attr:`detect.PeopleMatcher.fingerprint` of the registry searched: the hits hold for it alone."""
+    hits: tuple[tuple[str, int, int, str], ...]
+    """(person slug, start, end, kind) in the body, in order; a start below 0 is in the title."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from .errors import Diagnostic, SiteError, SourceLocation, display_path
 from .index import Page, paginate
 from .linking import person_links
 from .markdown import render_markdown
-from .model import Article, Change, Person, Site, Topic
+from .model import Article, Change, NameHits, Person, Site, Topic
 from .parallel import map_recorded
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -176,14 +176,18 @@ class Renderer:
         """Hash of every registered name: which words are a name shapes each article's person links."""
         return data_digest([(p.slug, p.names) for p in self.site.people.values()])
 
-    def markdown(self, text: str, links: list[tuple[str, str]] | None = None) -> str:
-        """HTML of ``text`` (cached), linking the people in ``links`` (slug, url)."""
+    def markdown(self, text: str, links: list[tuple[str, str]] | None = None, hits: NameHits | None = None) -> str:
+        """HTML of ``text`` (cached), linking the people in ``links`` (slug, url).
+
+        ``hits`` are the full names detection found in ``text``: the links are
+        made from them where that gives the same HTML, so it does not change the key.
+        """
         key = data_digest([text, self.config.base_url, self.config.allow_raw_html, links or [],
                            self.names_key if links else ""])
         cached = self.cache.html.get(key)
         if cached is not None:
             return cached
-        env = {"person_links": person_links(self.matcher, dict(links or []))}
+        env = {"person_links": person_links(self.matcher, dict(links or []), text, hits)}
         html = render_markdown(text, self.config.base_url, self.config.allow_raw_html, env=env)
         return self.cache.html.put(key, html)
 
@@ -373,7 +377,7 @@ class Renderer:
     def article_page(self, slug: str) -> Output:
         a = self.site.articles[slug]
         people = [self.person_ref(p) for p in a.people if p in self.site.people]
-        html = self.markdown(a.body, [(p["slug"], p["url"]) for p in people])
+        html = self.markdown(a.body, [(p["slug"], p["url"]) for p in people], a.name_hits)
         url = urls.article(slug)
         view = {
             **self.card(slug).fields(), "html": html,

@@ -9,12 +9,13 @@ Markdown; ``bench/markdown_bench.py`` measures the gain.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sitetools import ROOT
 
@@ -23,7 +24,7 @@ from site_builder import markdown_fast
 from site_builder.build import build
 from site_builder.cache import BuildCache
 from site_builder.config import load_config
-from site_builder.detect import matcher_for
+from site_builder.detect import PeopleMatcher, matcher_for, name_hits
 from site_builder.linking import PersonLinks, person_links
 from site_builder.markdown import render_markdown, render_reference
 from site_builder.model import Person
@@ -42,7 +43,7 @@ def _fresh(env: dict[str, Any] | None) -> dict[str, Any]:
     env = dict(env or {})
     links = env.get("person_links")
     if isinstance(links, PersonLinks):
-        env["person_links"] = PersonLinks(links.matcher, links.urls, set(links.done))
+        env["person_links"] = dataclasses.replace(links, done=set(links.done), cursor=0)
     return env
 
 
@@ -237,3 +238,71 @@ def test_fallback_leaves_person_links_untouched() -> None:
         markdown_fast.render(text, "", env)
     assert not env["person_links"].done
     assert render_markdown(text, "", False, env).count('class="person-link"') == 2
+
+
+# -- person links from detection's hits -----------------------------------------
+
+JUNIOR = Person("maria-kalesnikava-junior", "Maria Kalesnikava Junior", (), "p.md")
+"""Registered, never linked (no URL): a longer name that must keep the shorter one from being linked."""
+TAIL = Person("kalesnikava-junior", "Kalesnikava Junior", (), "p.md")
+"""A name that is the end of another: read alone, the end of JUNIOR's name is someone."""
+HIT_URLS = {**URLS, TAIL.slug: "/people/kalesnikava-junior/"}
+ARTICLE_TITLES = ["Report", "On Maria", "Maria", "Viktor Babaryka", "Aleś"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.sampled_from(ARTICLE_TITLES), st.sampled_from(ORIGINS), st.integers(0, 2),
+       st.sampled_from([" ", "\n", "  \n", "\n\n", "*", "s"]))
+# Each of these fails if one of the checks of PersonLinks.known_hits is left out:
+@example("Maria Kalesnikava\nJunior spoke.\n", "Report", "", 0, " ")  # a hit across the end of a text
+@example("Maria\nKalesnikava Junior spoke.\n", "Report", "", 0, " ")  # ... across its start
+@example("Kalesnikava Junior spoke.\n", "Maria", "", 0, " ")  # ... from the title on
+@example("`xMaria Kalesnikava`*Maria Kalesnikava*\n", "Report", "", 0, " ")  # the text found after a letter
+@example("`Maria Kalesnikavas`*Maria Kalesnikava*\n", "Report", "", 0, " ")  # ... and before one
+def test_person_links_from_detection_hits_equal_a_scan(body: str, title: str, origin: str, junior: int,
+                                                        space: str) -> None:
+    """The render takes each text's names from detection's hits where it can: the HTML is that of a scan."""
+    body = body.replace("Kalesnikava", f"Kalesnikava{space}Junior", junior)
+    matcher = matcher_for([*PEOPLE, JUNIOR, TAIL])
+    hits = name_hits(matcher, matcher.full_names(f"{title}\n{body}"), len(title) + 1)
+    for render in (render_markdown, render_reference):
+        scanned = render(body, origin, False, {"person_links": person_links(matcher, HIT_URLS)})
+        known = render(body, origin, False, {"person_links": person_links(matcher, HIT_URLS, body, hits)})
+        assert known == scanned
+
+
+class _CountingMatcher(PeopleMatcher):
+    scans = 0
+
+    def full_names(self, text: str) -> list[Any]:
+        self.scans += 1
+        return super().full_names(text)
+
+
+@pytest.mark.parametrize("render", [render_markdown, render_reference])
+def test_person_links_read_no_text_again_when_detection_found_the_names(render: Any) -> None:
+    body = "Maria Kalesnikava spoke.\n\nLater *Viktor Babaryka* spoke, and Ales Bialiatski.\n"
+    matcher = _CountingMatcher(PEOPLE)
+    hits = name_hits(matcher, matcher.full_names(f"Title\n{body}"), len("Title") + 1)
+    matcher.scans = 0
+    html = render(body, "", False, {"person_links": person_links(matcher, URLS, body, hits)})
+    assert matcher.scans == 0
+    assert html.count('class="person-link"') == 3
+    assert html == render(body, "", False, {"person_links": person_links(matcher, URLS)})
+    assert matcher.scans > 0
+
+
+def test_person_links_scan_where_the_hits_cannot_say() -> None:
+    """Hits of another registry are not used; a text that differs from the source (an entity) is read."""
+    body = "Maria&#32;Kalesnikava spoke.\n\nViktor Babaryka too.\n"
+    matcher = _CountingMatcher(PEOPLE)
+    other = matcher_for(PEOPLE[:2])
+    stale = name_hits(other, other.full_names(f"T\n{body}"), 2)
+    matcher.scans = 0
+    render_markdown(body, "", False, {"person_links": person_links(matcher, URLS, body, stale)})
+    assert matcher.scans == 2  # one text per paragraph, both read
+    hits = name_hits(matcher, matcher.full_names(f"T\n{body}"), 2)
+    matcher.scans = 0
+    html = render_markdown(body, "", False, {"person_links": person_links(matcher, URLS, body, hits)})
+    assert matcher.scans == 1  # the first paragraph's text has a space where the source has "&#32;"
+    assert html.count('class="person-link"') == 2
