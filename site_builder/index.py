@@ -24,6 +24,8 @@ from .parallel import map_ordered
 
 T = TypeVar("T")
 RELATED_COUNT = 3
+TOGETHER_COUNT = 5
+"""People shown as often mentioned with a person, and topics related to a topic."""
 CANDIDATES = 50
 """Newest articles of each person and topic considered as related (ties go to the newest anyway)."""
 
@@ -200,15 +202,27 @@ def _together(
     articles: dict[str, Article],
     of: Callable[[Article], Sequence[str]],
 ) -> dict[str, tuple[str, ...]]:
-    """Term -> the other terms that share most articles with it (at most five)."""
+    """Term -> the other terms that share most articles with it (at most five; ties by slug).
+
+    Written for speed (with 500 people it took a quarter of a second per build
+    as a loop per article): the counting is one ``Counter`` over all the
+    term's articles' terms, and only the terms that can make the five are sorted.
+    """
     out: dict[str, tuple[str, ...]] = {}
     for term, slugs in taxonomy.items():
-        counts: Counter[str] = Counter()
-        for slug in slugs:
-            counts.update(t for t in of(articles[slug]) if t != term and t in taxonomy)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        out[term] = tuple(t for t, _ in ranked[:5])
+        counts = Counter(chain.from_iterable([of(articles[slug]) for slug in slugs]))
+        counts.pop(term, None)
+        pool = [kv for kv in counts.items() if kv[0] in taxonomy]
+        if len(pool) > TOGETHER_COUNT:
+            cut = heapq.nlargest(TOGETHER_COUNT, [n for _, n in pool])[-1]
+            pool = [kv for kv in pool if kv[1] >= cut]
+        pool.sort(key=_most_then_slug)
+        out[term] = tuple(t for t, _ in pool[:TOGETHER_COUNT])
     return out
+
+
+def _most_then_slug(kv: tuple[str, int]) -> tuple[int, str]:
+    return -kv[1], kv[0]
 
 
 def _build_date(config: SiteConfig, published: Sequence[Article]) -> dt.datetime:

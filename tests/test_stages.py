@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from site_builder import index as index_module
 from site_builder import urls
 from site_builder.config import load_config
 from site_builder.enrich import make_slug, make_summary, reading_minutes, split_title
@@ -204,6 +205,31 @@ def test_related_prefers_shared_people_then_recency(tmp_path: Path) -> None:
     person = Person(slug="p", name="P Person", aliases=(), path="p.md")
     site = build_site(items, [person], [], load_config(tmp_path), dt.date(2025, 2, 1), Diagnostics())
     assert site.related["a"] == ("c", "e", "d")
+
+
+def _together_by_definition(taxonomy: dict[str, tuple[str, ...]],
+                            articles: dict[str, Article]) -> dict[str, tuple[str, ...]]:
+    """People mentioned with each person: count every other registered person in their articles, rank."""
+    out = {}
+    for term, slugs in taxonomy.items():
+        counts: dict[str, int] = {}
+        for slug in slugs:
+            for other in articles[slug].people:
+                if other != term and other in taxonomy:
+                    counts[other] = counts.get(other, 0) + 1
+        out[term] = tuple(sorted(counts, key=lambda t: (-counts[t], t))[:5])
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("abcdefghij"), max_size=6, unique=True), min_size=1, max_size=30),
+       st.sets(st.sampled_from("abcdefghij"), min_size=1))
+def test_people_mentioned_together_are_the_most_shared_then_by_slug(mentions: list[list[str]],
+                                                                    registered: set[str]) -> None:
+    articles = {f"a{n}": article(f"a{n}", 1, tuple(people)) for n, people in enumerate(mentions)}
+    taxonomy = {p: tuple(s for s, a in articles.items() if p in a.people) for p in sorted(registered)}
+    assert index_module._together(taxonomy, articles, lambda a: a.people) == \
+        _together_by_definition(taxonomy, articles)
 
 
 # -- urls ----------------------------------------------------------------------------
