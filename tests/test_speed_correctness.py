@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -234,6 +235,25 @@ def test_each_card_is_rendered_once_per_heading_level(full_site: Path, monkeypat
     shown = sum(p.read_text().count('<article class="card">') for p in (full_site / "public").rglob("*.html"))
     assert len(rendered) == len(set(rendered)) > 0
     assert shown > 2 * len(rendered)  # each card appears on several pages
+
+
+def test_a_list_of_cards_renders_as_the_loop_of_its_cards(full_site: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cards(articles, 3)`` in person.html and topic.html writes what a loop of ``card(a, 3)`` wrote."""
+    _serial(monkeypatch)
+    looped = tmp_path_factory.mktemp("looped")
+    shutil.copytree(full_site / "content", looped / "content")
+    shutil.copytree(full_site / "templates", looped / "templates")
+    for name in ("person.html", "topic.html"):
+        template = looped / "templates" / name
+        text = template.read_text(encoding="utf-8")
+        one_call = "{% if articles %}{{ cards(articles, 3) }}{% else %}<p>No articles yet.</p>{% endif %}"
+        assert one_call in text
+        template.write_text(text.replace(
+            one_call, "{% for a in articles %}{{ card(a, 3) }}{% else %}<p>No articles yet.</p>{% endfor %}"))
+    _build(full_site, "public")
+    _build(looped, "public")
+    assert tree(full_site / "public") == tree(looped / "public")
 
 
 def test_parallel_build_keeps_every_documents_cache_keys(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
