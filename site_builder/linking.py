@@ -18,13 +18,16 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from .detect import Hit, PeopleMatcher
+from .detect import PeopleMatcher
 from .model import NameHits
 
 LINKED_TEXT = "person_links_text"
 """The ``meta`` key under which a token of linked text keeps the text alone: what
 labels made from the text (a table's name) read, as they read the text of a link."""
 
+
+Span = tuple[str, int, int]
+"""A person's slug, and where their name starts and ends in a text."""
 
 _JOINS = re.compile(r"[\w-]")
 """A character that can continue a word (:data:`detect.CAPITAL_WORD` has letters and hyphens)."""
@@ -49,18 +52,22 @@ class PersonLinks:
     cursor: int = 0
     """Where in ``source`` to look for the next text: texts come in document order."""
 
-    def pending(self, text: str) -> list[Hit]:
-        """The hits of ``text`` to link, in order: the first mention of each person not linked yet."""
-        out = []
+    def pending(self, text: str) -> list[Span]:
+        """(slug, start, end) of the names in ``text`` to link, in order: the first mention
+        of each person not linked yet."""
         found = self.known_hits(text) if self.hits is not None else None
-        for hit in self.matcher.full_names(text) if found is None else found:
-            if hit.slug in self.urls and hit.slug not in self.done:
-                self.done.add(hit.slug)
-                out.append(hit)
+        if found is None:
+            found = [(hit.slug, hit.start, hit.end) for hit in self.matcher.full_names(text)]
+        out = []
+        for span in found:
+            if span[0] in self.urls and span[0] not in self.done:
+                self.done.add(span[0])
+                out.append(span)
         return out
 
-    def known_hits(self, text: str) -> list[Hit] | None:
-        """``matcher.full_names(text)`` read off :attr:`hits`, or None when that cannot be done exactly.
+    def known_hits(self, text: str) -> list[Span] | None:
+        """(slug, start, end) of ``matcher.full_names(text)``, read off :attr:`hits`; None when that
+        cannot be done exactly.
 
         It can where ``text`` is the source from some offset on (the parser's
         texts mostly are; an entity, an escape or trimmed space makes one
@@ -86,12 +93,12 @@ class PersonLinks:
         if i and hits[i - 1][2] > at:
             return None
         out = []
-        for slug, start, stop, kind in hits[i:]:
+        for slug, start, stop, _kind in hits[i:]:
             if start >= end:
                 break
             if stop > end:
                 return None
-            out.append(Hit(slug, text[start - at: stop - at], start - at, stop - at, kind))
+            out.append((slug, start - at, stop - at))
         self.cursor = end
         return out
 
@@ -135,11 +142,11 @@ def linked_html(links: PersonLinks, content: str) -> str | None:
         return None
     parts: list[str] = []
     at = 0
-    for hit in hits:
-        parts.append(escapeHtml(content[at: hit.start]))
-        parts.append(f'<a href="{escapeHtml(links.urls[hit.slug])}" class="person-link">'
-                     f"{escapeHtml(content[hit.start: hit.end])}</a>")
-        at = hit.end
+    for slug, start, end in hits:
+        parts.append(escapeHtml(content[at: start]))
+        parts.append(f'<a href="{escapeHtml(links.urls[slug])}" class="person-link">'
+                     f"{escapeHtml(content[start: end])}</a>")
+        at = end
     parts.append(escapeHtml(content[at:]))
     return "".join(parts)
 
