@@ -26,6 +26,9 @@ LINKED_TEXT = "person_links_text"
 labels made from the text (a table's name) read, as they read the text of a link."""
 
 
+_HEAD = 24
+"""How much of a text :meth:`PersonLinks.known_hits` looks for before comparing the rest."""
+
 Span = tuple[str, int, int]
 """A person's slug, and where their name starts and ends in a text."""
 
@@ -81,7 +84,12 @@ class PersonLinks:
             return []
         source, hits = self.source, self.hits
         assert hits is not None
-        at = source.find(text, self.cursor)
+        # The text is found by its start, then compared whole: a find of the whole text set up
+        # a search for a needle of a paragraph's length, for each text of each article.
+        head = text[:_HEAD]
+        at = source.find(head, self.cursor)
+        while at >= 0 and not source.startswith(text, at):
+            at = source.find(head, at + 1)
         if at < 0:
             return None
         end = at + len(text)

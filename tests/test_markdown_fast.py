@@ -259,6 +259,8 @@ ARTICLE_TITLES = ["Report", "On Maria", "Maria", "Viktor Babaryka", "Aleś"]
 @example("Kalesnikava Junior spoke.\n", "Maria", "", 0, " ")  # ... from the title on
 @example("`xMaria Kalesnikava`*Maria Kalesnikava*\n", "Report", "", 0, " ")  # the text found after a letter
 @example("`Maria Kalesnikavas`*Maria Kalesnikava*\n", "Report", "", 0, " ")  # ... and before one
+@example("# Viktor Babaryka and Maria Kx, a b c d e f g\n\n*Viktor Babaryka and Maria Kalesnikava*\n",
+         "Report", "", 0, " ")  # the text's start found earlier, in a heading, where the rest differs
 def test_person_links_from_detection_hits_equal_a_scan(body: str, title: str, origin: str, junior: int,
                                                         space: str) -> None:
     """The render takes each text's names from detection's hits where it can: the HTML is that of a scan."""
