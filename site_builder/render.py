@@ -177,10 +177,10 @@ class Renderer:
         """The registry compiled for finding names (see :mod:`linking`)."""
         return matcher_for(tuple(self.site.people.values()))
 
-    @cached_property
+    @property
     def names_key(self) -> str:
         """Hash of every registered name: which words are a name shapes each article's person links."""
-        return data_digest([(p.slug, p.names) for p in self.site.people.values()])
+        return self.matcher.fingerprint
 
     def markdown(self, text: str, links: list[tuple[str, str]] | None = None, hits: NameHits | None = None) -> str:
         """HTML of ``text`` (cached), linking the people in ``links`` (slug, url).
