@@ -351,7 +351,7 @@ def name_hits(matcher: PeopleMatcher, hits: Iterable[Hit], offset: int) -> NameH
     before is kept, with a negative start, so that the person links see that
     a name runs across the line between the title and the body.
     """
-    return NameHits(matcher.fingerprint, tuple((h.slug, h.start - offset, h.end - offset, h.kind)
+    return NameHits(matcher.fingerprint, tuple((h.slug, h.start - offset, h.end - offset)
                                                for h in hits if h.end > offset))
 
 

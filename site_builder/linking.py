@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -50,8 +51,8 @@ class PersonLinks:
     urls: dict[str, str]
     done: set[str] = field(default_factory=set)
     source: str = ""
-    hits: tuple[tuple[str, int, int, str], ...] | None = None
-    """``matcher.full_names(source)`` as (slug, start, end, kind), or None when not known."""
+    hits: tuple[Span, ...] | None = None
+    """``matcher.full_names(source)`` as (slug, start, end), or None when not known."""
     cursor: int = 0
     """Where in ``source`` to look for the next text: texts come in document order."""
 
@@ -97,11 +98,11 @@ class PersonLinks:
             return None
         if end < len(source) and _JOINS.match(source, end) and _JOINS.match(text, len(text) - 1):
             return None
-        i = bisect_left(hits, at, key=_start)
+        i = bisect_left(hits, at, key=itemgetter(1))
         if i and hits[i - 1][2] > at:
             return None
         out = []
-        for slug, start, stop, _kind in hits[i:]:
+        for slug, start, stop in hits[i:]:
             if start >= end:
                 break
             if stop > end:
@@ -118,10 +119,6 @@ class PersonLinks:
         self.done.clear()
         self.done.update(state[0])
         self.cursor = state[1]
-
-
-def _start(hit: tuple[str, int, int, str]) -> int:
-    return hit[1]
 
 
 def person_links(matcher: PeopleMatcher, url_of: dict[str, str], source: str = "",

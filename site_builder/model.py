@@ -107,8 +107,8 @@ class NameHits:
 
     registry: str
     """:attr:`detect.PeopleMatcher.fingerprint` of the registry searched: the hits hold for it alone."""
-    hits: tuple[tuple[str, int, int, str], ...]
-    """(person slug, start, end, kind) in the body, in order; a start below 0 is in the title."""
+    hits: tuple[tuple[str, int, int], ...]
+    """(person slug, start, end) in the body, in order; a start below 0 is in the title."""
 
 
 @dataclass(frozen=True)
