@@ -287,20 +287,27 @@ class Renderer:
 
     # -- pages -------------------------------------------------------------
 
-    def jobs(self) -> list[Job]:
+    def jobs(self, with_inputs: bool = True) -> list[Job]:
         """Every page of the site as independent units of work, in output order.
 
         Jobs share nothing but the caches, so :func:`render_site` runs them on
         every core.  Each also names the model objects its pages are made from (its
         ``inputs``): when they equal those of the previous build, the dev
         server reuses the job's output without building a view model at all.
+        Only the dev server compares them: ``with_inputs=False`` (a command-line
+        build) leaves every job's inputs empty instead of making them for nothing.
         """
         site = self.site
         # Written for speed: the dev server makes every job's inputs on every rebuild
         # (map() rather than a generator per tuple, the cards without a call each).
-        cards = {s: (s, a.title, a.date, a.summary, a.reading_minutes) for s, a in site.articles.items()}
-        people = {s: self.person_inputs(s) for s in site.people}
-        topics_ = {s: self.topic_inputs(s) for s in site.topics}
+        want = with_inputs
+        cards: dict[str, tuple[Any, ...]] = {}
+        people: dict[str, tuple[Any, ...]] = {}
+        topics_: dict[str, tuple[Any, ...]] = {}
+        if want:
+            cards = {s: (s, a.title, a.date, a.summary, a.reading_minutes) for s, a in site.articles.items()}
+            people = {s: self.person_inputs(s) for s in site.people}
+            topics_ = {s: self.topic_inputs(s) for s in site.topics}
 
         def person(slug: str) -> tuple[Any, ...]:
             return people.get(slug) or self.person_inputs(slug)
@@ -308,35 +315,40 @@ class Renderer:
         def topic(slug: str) -> tuple[Any, ...]:
             return topics_.get(slug) or self.topic_inputs(slug)
 
-        every_card = tuple(cards.values())
-        jobs: list[Job] = [Job("index", every_card, lambda: list(self.index_pages()))]
-        inputs: tuple[Any, ...]
+        jobs: list[Job] = [Job("index", tuple(cards.values()), lambda: list(self.index_pages()))]
+        inputs: tuple[Any, ...] = ()
         related, card, names_key = site.related, cards.__getitem__, self.names_key
         for slug, a in site.articles.items():
-            inputs = (a, tuple(map(person, a.people)), tuple(map(topic, a.topics)),
-                      tuple(map(card, related.get(slug, ()))), names_key)
+            if want:
+                inputs = (a, tuple(map(person, a.people)), tuple(map(topic, a.topics)),
+                          tuple(map(card, related.get(slug, ()))), names_key)
             jobs.append(Job(f"article:{slug}", inputs, lambda s=slug: [self.article_page(s)]))  # type: ignore[misc]
-        jobs.append(Job("people", tuple(person(p) for p in site.people), lambda: list(self.people_index_pages())))
+        jobs.append(Job("people", tuple(person(p) for p in site.people) if want else (),
+                        lambda: list(self.people_index_pages())))
         for slug, p in site.people.items():
-            inputs = (p, tuple(person(q) for q in site.co_mentioned.get(slug, ())),
-                      tuple(cards[s] for s in site.by_person.get(slug, ())))
+            if want:
+                inputs = (p, tuple(person(q) for q in site.co_mentioned.get(slug, ())),
+                          tuple(cards[s] for s in site.by_person.get(slug, ())))
             jobs.append(Job(f"person:{slug}", inputs, lambda p=p: list(self.person_pages(p))))  # type: ignore[misc]
-        jobs.append(Job("topics", tuple(topic(t) for t in site.topics), lambda: list(self.topics_index_pages())))
+        jobs.append(Job("topics", tuple(topic(t) for t in site.topics) if want else (),
+                        lambda: list(self.topics_index_pages())))
         for slug, t in site.topics.items():
-            inputs = (t, tuple(topic(u) for u in site.related_topics.get(slug, ())),
-                      tuple(cards[s] for s in site.by_topic.get(slug, ())))
+            if want:
+                inputs = (t, tuple(topic(u) for u in site.related_topics.get(slug, ())),
+                          tuple(cards[s] for s in site.by_topic.get(slug, ())))
             jobs.append(Job(f"topic:{slug}", inputs, lambda t=t: list(self.topic_page(t))))  # type: ignore[misc]
         topics = tuple(site.topics.values())
-        jobs.append(Job("feed", (self.feed_inputs(site.articles, cards), topics), lambda: [
+        jobs.append(Job("feed", (self.feed_inputs(site.articles, cards), topics) if want else (), lambda: [
             self.feed(urls.FEED, self.config.title, self.config.description, "/", list(site.articles))]))
-        jobs += [Job(f"person-feed:{slug}", (p, self.feed_inputs(site.by_person[slug], cards), topics),
+        jobs += [Job(f"person-feed:{slug}", (p, self.feed_inputs(site.by_person[slug], cards), topics) if want else (),
                      lambda s=slug: [self.person_feed(s)])  # type: ignore[misc]
                  for slug, p in site.people.items()]
-        jobs += [Job(f"topic-feed:{slug}", (t, self.feed_inputs(site.by_topic[slug], cards), topics),
+        jobs += [Job(f"topic-feed:{slug}", (t, self.feed_inputs(site.by_topic[slug], cards), topics) if want else (),
                      lambda s=slug: [self.topic_feed(s)])  # type: ignore[misc]
                  for slug, t in site.topics.items()]
-        dates = tuple([(s, a.date, a.updated, a.path, a.title) for s, a in site.articles.items()])
-        jobs.append(Job("site", (dates, tuple(site.people), tuple(site.topics), self.changes, self.warnings), lambda: [
+        dates = tuple([(s, a.date, a.updated, a.path, a.title) for s, a in site.articles.items()]) if want else ()
+        jobs.append(Job("site", (dates, tuple(site.people), tuple(site.topics), self.changes, self.warnings)
+                        if want else (), lambda: [
             self._render("sitemap.xml", urls.SITEMAP, entries=self.sitemap_entries()),
             self._render("robots.txt", urls.ROBOTS, sitemap=self.absolute(urls.SITEMAP)),
             self._render("404.html", urls.NOT_FOUND, title="Page not found"),
@@ -578,13 +590,14 @@ def render_site(
     templates_key = tree_digest(config.templates_dir)
     env = cache.environment(config.templates_dir, templates_key, make_environment)
     renderer = Renderer(site, config, env, cache, templates_key, changes, warnings)
-    # A job whose inputs are those of the last build, under the same templates,
-    # config and date, has the same output: reuse it (dev server).
-    jobs = renderer.jobs()
     if sink is not None and not cache.keep_pages:
+        jobs = renderer.jobs(with_inputs=False)  # nothing is kept for a next build to compare with
         map_recorded(lambda i: jobs[i].run(), len(jobs), (renderer.cache.html,), then=sink, keep=False)
         cache.jobs_done = (0, len(jobs))
         return []
+    # A job whose inputs are those of the last build, under the same templates,
+    # config and date, has the same output: reuse it (dev server).
+    jobs = renderer.jobs()
     setting = (templates_key, config, site.build_date)
     if cache.jobs_setting != setting:
         cache.jobs.clear()

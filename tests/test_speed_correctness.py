@@ -489,6 +489,22 @@ def test_only_the_dev_server_looks_sources_up_in_the_file_memo(full_site: Path,
     assert first.site.articles.keys() == second.site.articles.keys()
 
 
+def test_only_the_dev_server_makes_job_inputs(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command-line build keeps no job for a next build to compare, so it makes no job's inputs;
+    the dev server makes them, and both write the same site."""
+    made: list[str] = []
+    person_inputs, topic_inputs = Renderer.person_inputs, Renderer.topic_inputs
+    monkeypatch.setattr(Renderer, "person_inputs", lambda self, s: made.append(s) or person_inputs(self, s))
+    monkeypatch.setattr(Renderer, "topic_inputs", lambda self, s: made.append(s) or topic_inputs(self, s))
+    _build(full_site, "public")
+    assert made == []
+    cache = BuildCache()
+    _build(full_site, "served", cache)
+    assert made
+    assert all(known[0] for known in cache.jobs.values())  # every job's inputs, to compare next time
+    assert tree(full_site / "public") == tree(full_site / "served")
+
+
 @given(st.lists(st.tuples(st.integers(0, 4), st.text(alphabet="ab Ab Minsk minsk.\n#|", max_size=40)),
                 max_size=12))
 def test_proper_noun_tally_equals_counting_from_scratch(steps: list[tuple[int, str]]) -> None:
