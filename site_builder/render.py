@@ -117,6 +117,22 @@ class Card:
 
 
 @dataclass(frozen=True)
+class FeedItem:
+    """An article as an RSS item (the ``rss_item`` macro's ``item``); equal items render alike."""
+
+    title: str
+    link: str
+    guid: str
+    date: str
+    summary: str
+    """Escaped for HTML already: RSS readers treat ``<description>`` as HTML."""
+    categories: tuple[str, ...]
+
+    def __hash__(self) -> int:
+        return hash(self.link)  # equal items have equal links; see Card.__hash__
+
+
+@dataclass(frozen=True)
 class Job:
     """Some pages of the site: a name, what they are made from, and how to render them."""
 
@@ -160,7 +176,8 @@ class Renderer:
         if cached is not None:
             return urls.output_path(url), cached
         try:
-            text = self.env.get_template(template).render(card=self.render_card, cards=self.render_cards, **context)
+            text = self.env.get_template(template).render(card=self.render_card, cards=self.render_cards,
+                                                          rss_items=self.render_rss_items, **context)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(exc.filename) if exc.filename else template
             raise SiteError(SourceLocation(path, exc.lineno), "template", exc.message or "syntax error") from exc
@@ -257,6 +274,32 @@ class Renderer:
     def _card_macro(self) -> Callable[..., str]:
         macro: Callable[..., str] = self.env.get_template("macros.html").module.card  # type: ignore[attr-defined]
         return macro
+
+    @cached_property
+    def _rss_item_html(self) -> dict[FeedItem, Markup]:
+        return {}
+
+    @cached_property
+    def _rss_item_macro(self) -> Callable[..., str]:
+        macro: Callable[..., str] = self.env.get_template("feed_macros.xml").module.rss_item  # type: ignore[attr-defined]
+        return macro
+
+    def render_rss_items(self, items: Any) -> Markup:
+        """``rss_items(items)`` in a template: the ``rss_item`` macro of feed_macros.xml for each item.
+
+        An article is an item of the site's feed and of the feed of each of
+        its people and topics: its item is rendered once, not once per feed.
+        """
+        memo, macro = self._rss_item_html, self._rss_item_macro
+        parts = []
+        for item in items:
+            found = memo.get(item) if isinstance(item, FeedItem) else None
+            if found is None:
+                found = Markup(macro(item))
+                if isinstance(item, FeedItem):
+                    memo[item] = found
+            parts.append(found)
+        return Markup("".join(parts))
 
     @cached_property
     def _person_refs(self) -> dict[str, dict[str, Any]]:
@@ -502,25 +545,25 @@ class Renderer:
 
     # -- feeds and maps ----------------------------------------------------
 
-    def feed_items(self, slugs: Iterable[str]) -> list[dict[str, Any]]:
+    def feed_items(self, slugs: Iterable[str]) -> list[FeedItem]:
         return [self.feed_item(slug) for slug in islice(slugs, self.config.feed_items)]
 
     @cached_property
-    def _feed_items(self) -> dict[str, dict[str, Any]]:
+    def _feed_items(self) -> dict[str, FeedItem]:
         return {}
 
-    def feed_item(self, slug: str) -> dict[str, Any]:
+    def feed_item(self, slug: str) -> FeedItem:
         """One article as an RSS item; made once per article, as it is in several feeds."""
         found = self._feed_items.get(slug)
         if found is None:
             a = self.site.articles[slug]
             url = self.absolute(urls.article(slug))
-            found = self._feed_items[slug] = {
-                "title": a.title, "link": url, "guid": url, "date": rfc822(a.date),
+            found = self._feed_items[slug] = FeedItem(
+                title=a.title, link=url, guid=url, date=rfc822(a.date),
                 # RSS readers treat <description> as HTML: escape once for
                 # HTML here, once for XML by autoescape, as on our pages.
-                "summary": html.escape(a.summary, quote=False),
-                "categories": [self.site.topics[t].name for t in a.topics if t in self.site.topics]}
+                summary=html.escape(a.summary, quote=False),
+                categories=tuple([self.site.topics[t].name for t in a.topics if t in self.site.topics]))
         return found
 
     def feed(self, url: str, title: str, description: str, home: str, slugs: Any) -> Output:

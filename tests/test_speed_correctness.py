@@ -256,6 +256,53 @@ def test_a_list_of_cards_renders_as_the_loop_of_its_cards(full_site: Path, tmp_p
     assert tree(full_site / "public") == tree(looped / "public")
 
 
+def test_each_rss_item_is_rendered_once(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article is an item of several feeds (the site's, its people's and topics'): rendered once."""
+    _serial(monkeypatch)
+    rendered: list[str] = []
+    real = Renderer._rss_item_macro.func
+
+    def counting(self: Renderer) -> Any:
+        macro = real(self)
+
+        def rss_item(item: Any) -> str:
+            rendered.append(item.link)
+            return macro(item)
+        return rss_item
+
+    memo = functools.cached_property(counting)
+    memo.__set_name__(Renderer, "_rss_item_macro")
+    monkeypatch.setattr(Renderer, "_rss_item_macro", memo)
+    _build(full_site, "public")
+    shown = sum(p.read_text().count("<item>") for p in (full_site / "public").rglob("feed.xml"))
+    assert len(rendered) == len(set(rendered)) > 0
+    assert shown > 2 * len(rendered)  # each item is in several feeds
+
+
+def test_rss_items_render_as_the_loop_of_the_feed_template(full_site: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """``rss_items(feed["items"])`` in feed.xml writes what the template's own loop over the items wrote,
+    with no items as with many."""
+    _serial(monkeypatch)
+    (full_site / "content" / "people" / "nobody-yet.md").write_text(  # a feed without items
+        "---\nname: Nobody Yet\nstatus: unknown\n---\nNot named in any article.\n", encoding="utf-8")
+    looped = tmp_path_factory.mktemp("looped-feed")
+    shutil.copytree(full_site / "content", looped / "content")
+    shutil.copytree(full_site / "templates", looped / "templates")
+    template = looped / "templates" / "feed.xml"
+    text = template.read_text(encoding="utf-8")
+    one_call = '{{ rss_items(feed["items"]) -}}\n'
+    assert one_call in text
+    macro = (looped / "templates" / "feed_macros.xml").read_text(encoding="utf-8")
+    body = macro.split("%}\n", 1)[1].rsplit("{% endmacro %}", 1)[0]
+    template.write_text(text.replace(one_call, '{% for item in feed["items"] %}\n' + body + "{% endfor %}\n"))
+    _build(full_site, "public")
+    _build(looped, "public")
+    empty = (looped / "public" / "people" / "nobody-yet" / "feed.xml").read_text(encoding="utf-8")
+    assert "<item>" not in empty and "<atom:link" in empty
+    assert tree(full_site / "public") == tree(looped / "public")
+
+
 def test_parallel_build_keeps_every_documents_cache_keys(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The dev server's first build runs in workers; its first save must not hash every document again.
     _parallel(monkeypatch)
