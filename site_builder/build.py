@@ -179,7 +179,7 @@ def options_digest(options: CleanOptions) -> str:
     return data_digest([
         sorted(options.disabled), sorted(options.protected_words),
         [(p.find, p.replace, p.warn) for p in options.phrases], list(options.artifacts),
-        options.names.pattern.pattern if options.names else "", sorted(options.proper_nouns),
+        options.names.reference if options.names else "", sorted(options.proper_nouns),
     ])
 
 

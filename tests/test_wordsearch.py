@@ -74,3 +74,15 @@ def test_a_rejected_match_inside_a_word_does_not_hide_a_later_one() -> None:
     assert search is not None and search.fast is not None
     assert list(search.spans("sales bialiatski")) == [(6, 16)]
     assert list(search.spans("Ales Bialiatski and İvan")) == [(0, 15)]
+
+
+def test_the_reference_pattern_is_compiled_only_for_phrases_outside_ascii() -> None:
+    """A registry's names compile into a long pattern: an ASCII search never needs the reference one."""
+    ascii_only = WordSearch.build(["ales bialiatski", "maria kalesnikava"], _trie, r"\w")
+    assert ascii_only is not None
+    assert list(ascii_only.spans("Maria Kalesnikava and ALES BIALIATSKI")) == [(0, 17), (22, 37)]
+    assert "pattern" not in vars(ascii_only)
+    other = WordSearch.build(["aleś bialiacki"], _trie, r"\w")
+    assert other is not None and "pattern" not in vars(other)
+    assert list(other.spans("Aleś Bialiacki")) == [(0, 14)]
+    assert vars(other)["pattern"].pattern == other.reference
