@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -215,26 +216,38 @@ def test_parallel_render_renders_each_page_once_in_the_workers(full_site: Path,
     assert {pid for pid, _ in lines} - {str(os.getpid())}
 
 
-def test_each_card_is_rendered_once_per_heading_level(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _serial(monkeypatch)
-    rendered: list[tuple[str, object]] = []
-    real = Renderer._card_macro.func
+def _count_macro_calls(monkeypatch: pytest.MonkeyPatch, name: str, key: Callable[..., object]) -> list[object]:
+    """Record ``key(*args)`` for each call of the macro that ``Renderer.<name>`` (a cached property) gives."""
+    rendered: list[object] = []
+    real = getattr(Renderer, name).func
 
     def counting(self: Renderer) -> Any:
         macro = real(self)
 
-        def card(a: Any, level: object = 2) -> str:
-            rendered.append((a.url, level))
-            return macro(a, level)
-        return card
+        def recorded(*args: Any) -> str:
+            rendered.append(key(*args))
+            return macro(*args)  # type: ignore[no-any-return]
+        return recorded
 
     memo = functools.cached_property(counting)
-    memo.__set_name__(Renderer, "_card_macro")
-    monkeypatch.setattr(Renderer, "_card_macro", memo)
+    memo.__set_name__(Renderer, name)
+    monkeypatch.setattr(Renderer, name, memo)
+    return rendered
+
+
+@pytest.mark.parametrize(("macro", "key", "marker", "files"), [
+    ("_card_macro", lambda a, level=2: (a.url, level), '<article class="card">', "*.html"),  # per heading level
+    ("_rss_item_macro", lambda item: item.link, "<item>", "feed.xml"),  # the site's, people's and topics' feeds
+], ids=["card", "rss-item"])
+def test_each_card_and_rss_item_is_rendered_once(full_site: Path, monkeypatch: pytest.MonkeyPatch, macro: str,
+                                                  key: Callable[..., object], marker: str, files: str) -> None:
+    """An article's card is on about ten pages, its RSS item in several feeds: each is rendered once."""
+    _serial(monkeypatch)
+    rendered = _count_macro_calls(monkeypatch, macro, key)
     _build(full_site, "public")
-    shown = sum(p.read_text().count('<article class="card">') for p in (full_site / "public").rglob("*.html"))
+    shown = sum(p.read_text().count(marker) for p in (full_site / "public").rglob(files))
     assert len(rendered) == len(set(rendered)) > 0
-    assert shown > 2 * len(rendered)  # each card appears on several pages
+    assert shown > 2 * len(rendered)  # each appears several times
 
 
 def test_a_list_of_cards_renders_as_the_loop_of_its_cards(full_site: Path, tmp_path_factory: pytest.TempPathFactory,
@@ -254,29 +267,6 @@ def test_a_list_of_cards_renders_as_the_loop_of_its_cards(full_site: Path, tmp_p
     _build(full_site, "public")
     _build(looped, "public")
     assert tree(full_site / "public") == tree(looped / "public")
-
-
-def test_each_rss_item_is_rendered_once(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An article is an item of several feeds (the site's, its people's and topics'): rendered once."""
-    _serial(monkeypatch)
-    rendered: list[str] = []
-    real = Renderer._rss_item_macro.func
-
-    def counting(self: Renderer) -> Any:
-        macro = real(self)
-
-        def rss_item(item: Any) -> str:
-            rendered.append(item.link)
-            return macro(item)
-        return rss_item
-
-    memo = functools.cached_property(counting)
-    memo.__set_name__(Renderer, "_rss_item_macro")
-    monkeypatch.setattr(Renderer, "_rss_item_macro", memo)
-    _build(full_site, "public")
-    shown = sum(p.read_text().count("<item>") for p in (full_site / "public").rglob("feed.xml"))
-    assert len(rendered) == len(set(rendered)) > 0
-    assert shown > 2 * len(rendered)  # each item is in several feeds
 
 
 def test_rss_items_render_as_the_loop_of_the_feed_template(full_site: Path, tmp_path_factory: pytest.TempPathFactory,
@@ -627,7 +617,6 @@ def _state(pid: int) -> str:
 
 
 def test_the_background_indexer_is_stopped_while_the_dev_server_rebuilds(tmp_path: Path) -> None:
-    from collections.abc import Callable
 
     from site_builder.live import LiveOutput
 
