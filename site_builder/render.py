@@ -132,6 +132,42 @@ class FeedItem:
         return hash(self.link)  # equal items have equal links; see Card.__hash__
 
 
+class MacroMemo:
+    """A template macro whose output is kept for each item it was called with.
+
+    Cards and RSS items appear on many pages each, and rendering one
+    costs more than a lookup: the macro runs once per item (and arguments).
+    Items of another type than ``kind`` (a template may pass its own) are
+    rendered every time.
+    """
+
+    def __init__(self, macro: Callable[..., str], kind: type) -> None:
+        self.macro = macro
+        self.kind = kind
+        self.done: dict[Any, Markup] = {}
+
+    def one(self, item: Any, *args: Any) -> Markup:
+        """``macro(item, *args)``, rendered once."""
+        if not isinstance(item, self.kind):
+            return Markup(self.macro(item, *args))
+        key = (item, *args) if args else item
+        found = self.done.get(key)
+        if found is None:
+            found = self.done[key] = Markup(self.macro(item, *args))
+        return found
+
+    def join(self, items: Iterable[Any], *args: Any) -> Markup:
+        """The macro for each of ``items``, one after another: one call from a template instead of a loop.
+
+        The same HTML as ``{% for i in items %}{{ macro(i, *args) }}{% endfor %}``;
+        a person's page lists 50 cards, and each call from Jinja cost more than the lookup.
+        """
+        one = self.one
+        if args:
+            return Markup("".join([one(item, *args) for item in items]))
+        return Markup("".join([one(item) for item in items]))
+
+
 @dataclass(frozen=True)
 class Job:
     """Some pages of the site: a name, what they are made from, and how to render them."""
@@ -176,8 +212,9 @@ class Renderer:
         if cached is not None:
             return urls.output_path(url), cached
         try:
-            text = self.env.get_template(template).render(card=self.render_card, cards=self.render_cards,
-                                                          rss_items=self.render_rss_items, **context)
+            cards = self.cards
+            text = self.env.get_template(template).render(card=cards.one, cards=cards.join,
+                                                          rss_items=self.rss_items.join, **context)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(exc.filename) if exc.filename else template
             raise SiteError(SourceLocation(path, exc.lineno), "template", exc.message or "syntax error") from exc
@@ -231,10 +268,6 @@ class Renderer:
     def _cards(self) -> dict[str, Card]:
         return {}
 
-    @cached_property
-    def _card_html(self) -> dict[tuple[Card, Any], Markup]:
-        return {}
-
     def card(self, slug: str) -> Card:
         """What a card (in a list of articles) shows of one article; made once per article."""
         found = self._cards.get(slug)
@@ -245,61 +278,36 @@ class Renderer:
                 date_human=human_date(a.date), summary=a.summary, reading_minutes=a.reading_minutes)
         return found
 
-    def render_card(self, a: Any, level: Any = 2) -> Markup:
-        """``card(a, level)`` in a template: the ``card`` macro of macros.html, memoised.
+    @cached_property
+    def _card_macro(self) -> Callable[..., str]:
+        return self._macro("macros.html", "card")
+
+    @cached_property
+    def _rss_item_macro(self) -> Callable[..., str]:
+        return self._macro("feed_macros.xml", "rss_item")
+
+    def _macro(self, template: str, name: str) -> Callable[..., str]:
+        macro: Callable[..., str] = getattr(self.env.get_template(template).module, name)
+        return macro
+
+    @cached_property
+    def cards(self) -> MacroMemo:
+        """``card(a, level)`` and ``cards(items, level)`` in a template: the ``card`` macro of macros.html.
 
         An article appears as a card on about ten pages (index, people,
         topics, related articles); its card is rendered once per heading
         level, not once per page.
         """
-        if not isinstance(a, Card):
-            return Markup(self._card_macro(a, level))
-        key = (a, level)
-        found = self._card_html.get(key)
-        if found is None:
-            found = self._card_html[key] = Markup(self._card_macro(a, level))
-        return found
-
-    def render_cards(self, items: Any, level: Any = 2) -> Markup:
-        """``cards(items, level)`` in a template: every card of a list, one after another.
-
-        The same HTML as ``{% for a in items %}{{ card(a, level) }}{% endfor %}``
-        for one call from the template instead of one per card: a person's
-        page lists 50, and each call from Jinja cost more than the memo lookup.
-        """
-        render_card = self.render_card
-        return Markup("".join([render_card(a, level) for a in items]))
+        return MacroMemo(self._card_macro, Card)
 
     @cached_property
-    def _card_macro(self) -> Callable[..., str]:
-        macro: Callable[..., str] = self.env.get_template("macros.html").module.card  # type: ignore[attr-defined]
-        return macro
-
-    @cached_property
-    def _rss_item_html(self) -> dict[FeedItem, Markup]:
-        return {}
-
-    @cached_property
-    def _rss_item_macro(self) -> Callable[..., str]:
-        macro: Callable[..., str] = self.env.get_template("feed_macros.xml").module.rss_item  # type: ignore[attr-defined]
-        return macro
-
-    def render_rss_items(self, items: Any) -> Markup:
+    def rss_items(self) -> MacroMemo:
         """``rss_items(items)`` in a template: the ``rss_item`` macro of feed_macros.xml for each item.
 
         An article is an item of the site's feed and of the feed of each of
         its people and topics: its item is rendered once, not once per feed.
         """
-        memo, macro = self._rss_item_html, self._rss_item_macro
-        parts = []
-        for item in items:
-            found = memo.get(item) if isinstance(item, FeedItem) else None
-            if found is None:
-                found = Markup(macro(item))
-                if isinstance(item, FeedItem):
-                    memo[item] = found
-            parts.append(found)
-        return Markup("".join(parts))
+        return MacroMemo(self._rss_item_macro, FeedItem)
 
     @cached_property
     def _person_refs(self) -> dict[str, dict[str, Any]]:
