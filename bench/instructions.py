@@ -14,9 +14,9 @@ hash seed is fixed, so the two builds differ only by the registry.
 
     .venv/bin/python bench/instructions.py --articles 1000 --people 500
 
-takes a few minutes (callgrind runs the build some 50 times slower); 10,000
-articles take about half an hour.  Needs valgrind (Debian: ``apt-get install
-valgrind``).
+took 3 minutes here for both builds (callgrind runs a build many times
+slower than it runs alone); the time grows with the articles.  Needs valgrind
+(Debian: ``apt-get install valgrind``).
 """
 
 from __future__ import annotations
