@@ -50,7 +50,7 @@ def inner(site: Path) -> None:
 def count(site: Path, work: Path) -> int:
     """Instructions executed by the build of ``site`` (a fresh process, empty caches, no output yet)."""
     out = work / f"callgrind-{site.name}.out"
-    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="1767225600",
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=people_overhead.EPOCH,
                XDG_CACHE_HOME=str(site / ".xdg-cache"))
     done = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                            sys.executable, __file__, "--inner", str(site)],

@@ -35,6 +35,8 @@ ENDS = [("ava", "ova"), ("iatski", "yatski"), ("yka", "iko"), ("ets", "etz"), ("
 _TEXT = ("the release of prisoners was welcomed by families and rights groups while officials said little about "
          "the terms of the deal and observers asked what would follow for those still held in the colonies")
 WORDS = _TEXT.split()
+EPOCH = "1767225600"
+"""SOURCE_DATE_EPOCH of every build of these corpora (2026-01-01): the same dates, whichever script builds them."""
 TOPICS = {"political-prisoners": ["political prisoners", "political prisoner"], "sanctions": ["sanctions"],
           "human-rights": ["human rights"], "protests-2020": ["2020 protests"]}
 
@@ -88,7 +90,7 @@ def timed_build(root: Path, trash: Trash) -> tuple[float, float, float, int]:
     """Wall, user CPU and system CPU seconds (Pagefind's included) of ``site-builder build`` in a fresh
     process, from a clean state; and the number of article-person links."""
     trash.set_aside(root / "public", root / ".xdg-cache")  # see clean_state.py: no deletion before a build
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600", XDG_CACHE_HOME=str(root / ".xdg-cache"))
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, XDG_CACHE_HOME=str(root / ".xdg-cache"))
     os.sync()  # what the last build wrote goes to disk now, not during this one
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
