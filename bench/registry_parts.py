@@ -3,7 +3,8 @@
 Generates the two corpora of ``people_overhead.py`` (N articles with no
 registry and with P people), builds each in process without writing, then
 times the parts of the build that the registry makes heavier, serially,
-fastest of ``--repeat`` runs (CPU time of this process):
+fastest of ``--repeat`` runs (CPU time of this process; page parts start
+from an empty render cache, as a clean build does):
 
 - related articles (``index._all_related``) and people mentioned together
   (``index._together``), for the whole site;
@@ -11,7 +12,8 @@ fastest of ``--repeat`` runs (CPU time of this process):
   cleaned body, per article;
 - an article page (``Renderer.article_page``), its body's Markdown with the
   person links, and its JSON-LD, per article;
-- a person page and a person feed, per person.
+- a person's pages, per person (the cards they list rendered already, as
+  the topic pages of a build render them with or without a registry).
 
     .venv/bin/python bench/registry_parts.py --articles 10000 --people 500
 
@@ -43,29 +45,25 @@ from site_builder.detect import matcher_for  # noqa: E402
 from site_builder.model import Site  # noqa: E402
 
 
-def fastest(repeat: int, run: Callable[[], Any]) -> float:
-    """The least CPU time of ``repeat`` runs of ``run``, in seconds."""
+def fastest(repeat: int, items: Iterable[Any], f: Callable[..., Any],
+            setup: Callable[[], Any] | None = None) -> float:
+    """The least CPU time, in seconds, of ``repeat`` runs of ``f`` on every item.
+
+    With ``setup``, each run first makes ``made = setup()`` (not timed) and calls ``f(made, item)``.
+    """
+    listed = list(items)
     best = float("inf")
     for _ in range(repeat):
+        made = setup() if setup is not None else None
         start = time.process_time()
-        run()
-        best = min(best, time.process_time() - start)
-    return best
-
-
-def each(items: Iterable[Any], f: Callable[..., Any], fresh: Callable[[], Any] | None = None) -> Callable[[], None]:
-    """A run of ``f`` on every item; with ``fresh``, ``f(made, item)`` where ``made = fresh()`` once per run."""
-    listed = list(items)
-
-    def run() -> None:
-        if fresh is None:
+        if setup is None:
             for item in listed:
                 f(item)
         else:
-            made = fresh()
             for item in listed:
                 f(made, item)
-    return run
+        best = min(best, time.process_time() - start)
+    return best
 
 
 def parts(site_dir: Path, repeat: int) -> dict[str, tuple[float, int]]:
@@ -80,27 +78,34 @@ def parts(site_dir: Path, repeat: int) -> dict[str, tuple[float, int]]:
     def renderer() -> render.Renderer:
         """A renderer with an empty cache, as a clean build has: no page or card rendered yet."""
         return render.Renderer(site, config, env, BuildCache(), key, (), ())
+
+    def with_cards() -> render.Renderer:
+        """A fresh renderer whose list cards are rendered already: in a build, the topic pages
+        render every card that person pages show, with or without a registry."""
+        made = renderer()
+        made.cards.join([made.card(slug) for slug in site.articles], 3)
+        return made
+
     articles = list(site.articles.values())
     people = list(site.people.values())
     matcher = matcher_for(people)
     out: dict[str, tuple[float, int]] = {
-        "related articles (whole site)": (fastest(repeat, lambda: index._all_related(
+        "related articles (whole site)": (fastest(repeat, [None], lambda _: index._all_related(
             articles, site.by_person, site.by_topic)), 1),
-        "people together (whole site)": (fastest(repeat, lambda: index._together(
+        "people together (whole site)": (fastest(repeat, [None], lambda _: index._together(
             site.by_person, site.articles, lambda a: a.people)), 1),
-        "detection (per article)": (fastest(repeat, each(articles, lambda a: matcher.full_names(a.body))),
-                                    len(articles)),
-        "article page (per article)": (fastest(repeat, each(site.articles, render.Renderer.article_page, renderer)),
+        "detection (per article)": (fastest(repeat, articles, lambda a: matcher.full_names(a.body)), len(articles)),
+        "article page (per article)": (fastest(repeat, site.articles, render.Renderer.article_page, renderer),
                                        len(articles)),
-        "article body (per article)": (fastest(repeat, each(articles, lambda r, a: r.markdown(
-            a.body, [(p, urls.person(p)) for p in a.people if p in site.people], a.name_hits), renderer)),
+        "article body (per article)": (fastest(repeat, articles, lambda r, a: r.markdown(
+            a.body, [(p, urls.person(p)) for p in a.people if p in site.people], a.name_hits), renderer),
             len(articles)),
-        "article JSON-LD (per article)": (fastest(repeat, each(articles, lambda r, a: json.dumps(
-            r.article_ld(a, urls.article(a.slug))), renderer)), len(articles)),
+        "article JSON-LD (per article)": (fastest(repeat, articles, lambda r, a: json.dumps(
+            r.article_ld(a, urls.article(a.slug))), renderer), len(articles)),
     }
     if people:
-        out["person pages (per person)"] = (fastest(repeat, each(people, lambda r, p: list(
-            r.person_pages(p)), renderer)), len(people))
+        out["person pages (per person)"] = (fastest(repeat, people, lambda r, p: list(r.person_pages(p)),
+                                                    with_cards), len(people))
     return out
 
 
