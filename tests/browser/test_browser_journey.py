@@ -119,6 +119,26 @@ def test_no_sideways_scroll_at_320px(browser: Browser, served_site: ServedSite, 
     context.close()
 
 
+def test_content_keeps_its_distance_from_header_and_footer(browser: Browser, served_site: ServedSite,
+                                                            key_pages: dict[str, str]) -> None:
+    """The page's content does not touch the header's rule or the footer's: a person page ended in
+    its tag list sitting on the footer line when ``.wrap`` reset the padding of ``main``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    for path in key_pages.values():
+        page.goto(served_site.url(path))
+        gaps = page.evaluate("""() => {
+            const main = document.querySelector('main'), last = main.lastElementChild;
+            const header = document.querySelector('.site-header').getBoundingClientRect();
+            const first = main.firstElementChild.getBoundingClientRect();
+            const footer = document.querySelector('.site-footer').getBoundingClientRect();
+            return [first.top - header.bottom, footer.top - last.getBoundingClientRect().bottom];
+        }""")
+        assert gaps[0] >= 12 and gaps[1] >= 32, \
+            f"{path}: {gaps[0]:.0f}px below the header, {gaps[1]:.0f}px above the footer"
+    context.close()
+
+
 def test_skip_link_is_first_and_visible_on_focus(browser: Browser, served_site: ServedSite) -> None:
     context = browser.new_context()
     page = context.new_page()
