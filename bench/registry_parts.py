@@ -28,7 +28,8 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +67,25 @@ def fastest(repeat: int, items: Iterable[Any], f: Callable[..., Any],
     return best
 
 
+@contextmanager
+def serial() -> Iterator[None]:
+    """Inside, the build's pools run in this process: the figures are work, not the pool's luck.
+
+    Restored on the way out, so a caller (the test suite) keeps its workers.
+    """
+    workers = parallel.workers
+    parallel.workers = lambda: 1
+    try:
+        yield
+    finally:
+        parallel.workers = workers
+
+
 def parts(site_dir: Path, repeat: int) -> dict[str, tuple[float, int]]:
     """Part -> (seconds for all its items, how many items) for the site in ``site_dir``."""
     config = load_config(site_dir / "content", site_dir / "public", site_dir / "templates", None, False,
                          {"SOURCE_DATE_EPOCH": people_overhead.EPOCH})
     site: Site = build.build(config, write=False).site
-    parallel.workers = lambda: 1  # serial: the figures are work, not the pool's luck
     key = tree_digest(config.templates_dir)
     env = BuildCache().environment(config.templates_dir, key, render.make_environment)
 
@@ -89,23 +103,24 @@ def parts(site_dir: Path, repeat: int) -> dict[str, tuple[float, int]]:
     articles = list(site.articles.values())
     people = list(site.people.values())
     matcher = matcher_for(people)
-    out: dict[str, tuple[float, int]] = {
-        "related articles (whole site)": (fastest(repeat, [None], lambda _: index._all_related(
-            articles, site.by_person, site.by_topic)), 1),
-        "people together (whole site)": (fastest(repeat, [None], lambda _: index._together(
-            site.by_person, site.articles, lambda a: a.people)), 1),
-        "detection (per article)": (fastest(repeat, articles, lambda a: matcher.full_names(a.body)), len(articles)),
-        "article page (per article)": (fastest(repeat, site.articles, render.Renderer.article_page, renderer),
-                                       len(articles)),
-        "article body (per article)": (fastest(repeat, articles, lambda r, a: r.markdown(
-            a.body, [(p, urls.person(p)) for p in a.people if p in site.people], a.name_hits), renderer),
-            len(articles)),
-        "article JSON-LD (per article)": (fastest(repeat, articles, lambda r, a: json.dumps(
-            r.article_ld(a, urls.article(a.slug))), renderer), len(articles)),
-    }
-    if people:
-        out["person pages (per person)"] = (fastest(repeat, people, lambda r, p: list(r.person_pages(p)),
-                                                    with_cards), len(people))
+    with serial():
+        out: dict[str, tuple[float, int]] = {
+            "related articles (whole site)": (fastest(repeat, [None], lambda _: index._all_related(
+                articles, site.by_person, site.by_topic)), 1),
+            "people together (whole site)": (fastest(repeat, [None], lambda _: index._together(
+                site.by_person, site.articles, lambda a: a.people)), 1),
+            "detection (per article)": (fastest(repeat, articles, lambda a: matcher.full_names(a.body)), len(articles)),
+            "article page (per article)": (fastest(repeat, site.articles, render.Renderer.article_page, renderer),
+                                           len(articles)),
+            "article body (per article)": (fastest(repeat, articles, lambda r, a: r.markdown(
+                a.body, [(p, urls.person(p)) for p in a.people if p in site.people], a.name_hits), renderer),
+                len(articles)),
+            "article JSON-LD (per article)": (fastest(repeat, articles, lambda r, a: json.dumps(
+                r.article_ld(a, urls.article(a.slug))), renderer), len(articles)),
+        }
+        if people:
+            out["person pages (per person)"] = (fastest(repeat, people, lambda r, p: list(r.person_pages(p)),
+                                                        with_cards), len(people))
     return out
 
 

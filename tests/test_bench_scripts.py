@@ -10,6 +10,8 @@ from types import ModuleType
 
 import pytest
 
+from site_builder import parallel
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
@@ -23,7 +25,9 @@ def _script(name: str) -> ModuleType:
 
 
 def test_registry_parts_reports_each_part_for_both_corpora(capsys: pytest.CaptureFixture[str]) -> None:
+    workers = parallel.workers
     assert _script("registry_parts").main(["--articles", "30", "--people", "6", "--repeat", "1"]) == 0
+    assert parallel.workers is workers  # measured serially, then given back: later tests keep their pools
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "30 articles; CPU time, serial, fastest of 1"
     rows = {line[:34].strip(): line[34:].split() for line in lines[2:]}
