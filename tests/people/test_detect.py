@@ -109,6 +109,7 @@ FULL_NAME_MATCHER = PeopleMatcher([
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(FULL_NAME_PIECES), max_size=30).map("".join))
 @example("Babaryka. Mariya Kalesnikova and Viktar Babaryka; Babaryka, then Maria Kalesnikava Jr.")
+@example("Maria\n\nKalesnikava, Maria\nKalesnikava Jr Jr and Mariya Kalesnikova’s Babariko.\nViktor Babaryka")
 def test_full_names_are_the_scans_hits_that_are_not_surnames(text: str) -> None:
     """What the person links use: the same names as detection, without its surname pass."""
     hits = FULL_NAME_MATCHER.scan(text)
