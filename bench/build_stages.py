@@ -18,7 +18,6 @@ import argparse
 import functools
 import os
 import resource
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import build_bench  # noqa: E402
 import people_overhead  # noqa: E402
+from clean_state import Trash  # noqa: E402
 
 from site_builder import build as build_module  # noqa: E402
 from site_builder import load, write  # noqa: E402
@@ -62,17 +62,20 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
     parser.add_argument("--site", type=Path, help="measure this site (with content/) instead of generating one")
     args = parser.parse_args()
+    # What the last run left is moved aside, not deleted (see clean_state.py), and deleted after this
+    # build has been timed: leave a minute between two runs.
     if args.site:
         work = args.site.resolve()
-        shutil.rmtree(work / "public", ignore_errors=True)
+        trash = Trash(work / ".trash")  # on the site's file system: a move, not a copy
+        trash.set_aside(work / "public", work / ".xdg-cache")
     else:
         work = build_bench.OUT / f"stages-n{args.n}"
-        shutil.rmtree(work, ignore_errors=True)
+        trash = Trash(build_bench.OUT / ".trash")
+        trash.set_aside(work)
         people, topics, articles = build_bench.corpus(args.n)
         build_bench.write_ours(work / "content", people, topics, articles)
     templates = work / "templates" if (work / "templates").is_dir() else ROOT / "templates"
     os.environ["XDG_CACHE_HOME"] = str(work / ".xdg-cache")
-    shutil.rmtree(work / ".xdg-cache", ignore_errors=True)
     times: dict[str, float] = {}
     for module, name, label in STAGES:
         owner: Any = module
@@ -90,8 +93,12 @@ def main() -> int:
     for _, _, label in STAGES:
         print(f"{label:<28}{times.get(label, 0.0):>8.2f} s")
     print(f"{'whole build':<28}{total:>8.2f} s")
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"CPU, this process and its children: user {me.ru_utime + kids.ru_utime:.2f} s, "
+          f"system {me.ru_stime + kids.ru_stime:.2f} s (the corpus generation included, without --site)")
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"largest child process peak memory: {child_mb:.0f} MB")
+    trash.empty()
     return 0
 
 
