@@ -33,6 +33,9 @@ _HEAD = 24
 Span = tuple[str, int, int]
 """A person's slug, and where their name starts and ends in a text."""
 
+_SPECIAL = re.compile(r'[&<>"]')
+"""What :func:`markdown_it.common.utils.escapeHtml` replaces."""
+
 _JOINS = re.compile(r"[\w-]")
 """A character that can continue a word (:data:`detect.CAPITAL_WORD` has letters and hyphens)."""
 
@@ -145,14 +148,16 @@ def linked_html(links: PersonLinks, content: str) -> str | None:
     hits = links.pending(content)
     if not hits:
         return None
+    # Most texts hold nothing to escape: then their pieces are not escaped one by one.
+    escape = escapeHtml if _SPECIAL.search(content) else str
     parts: list[str] = []
     at = 0
     for slug, start, end in hits:
-        parts.append(escapeHtml(content[at: start]))
+        parts.append(escape(content[at: start]))
         parts.append(f'<a href="{escapeHtml(links.urls[slug])}" class="person-link">'
-                     f"{escapeHtml(content[start: end])}</a>")
+                     f"{escape(content[start: end])}</a>")
         at = end
-    parts.append(escapeHtml(content[at:]))
+    parts.append(escape(content[at:]))
     return "".join(parts)
 
 

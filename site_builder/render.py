@@ -117,6 +117,22 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A link to a person or topic page (the ``tag`` macro's ``t``): name, URL and what lists show of it."""
+
+    name: str
+    url: str
+    slug: str
+    count: int
+    """Articles that mention the person or are on the topic."""
+    status: str = ""
+    role: str = ""
+
+    def __hash__(self) -> int:
+        return hash(self.url)  # equal refs have equal URLs; see Card.__hash__
+
+
+@dataclass(frozen=True)
 class FeedItem:
     """An article as an RSS item (the ``rss_item`` macro's ``item``); equal items render alike."""
 
@@ -213,7 +229,7 @@ class Renderer:
             return urls.output_path(url), cached
         try:
             cards = self.cards
-            text = self.env.get_template(template).render(card=cards.one, cards=cards.join,
+            text = self.env.get_template(template).render(card=cards.one, cards=cards.join, tags=self.tags.join,
                                                           rss_items=self.rss_items.join, **context)
         except jinja2.TemplateSyntaxError as exc:
             path = display_path(exc.filename) if exc.filename else template
@@ -310,24 +326,41 @@ class Renderer:
         return MacroMemo(self._rss_item_macro, FeedItem)
 
     @cached_property
-    def _person_refs(self) -> dict[str, dict[str, Any]]:
+    def _tag_macro(self) -> Callable[..., str]:
+        return self._macro("macros.html", "tag")
+
+    @cached_property
+    def tags(self) -> MacroMemo:
+        """``tags(refs)`` in a template: the ``tag`` macro of macros.html for each person or topic.
+
+        A person is listed on every article that names them: their link is
+        rendered once, not once per article.
+        """
+        # Looked up at the first call: templates of a site made before the macro existed still render.
+        return MacroMemo(lambda *args: self._tag_macro(*args), Ref)
+
+    @cached_property
+    def _refs(self) -> dict[str, Ref]:
         return {}
 
-    def person_ref(self, slug: str) -> dict[str, Any]:
+    def person_ref(self, slug: str) -> Ref:
         """What a link to a person shows; made once per person, who is named on many pages."""
-        found = self._person_refs.get(slug)
+        found = self._refs.get(slug)
         if found is None:
             p = self.site.people[slug]
-            found = self._person_refs[slug] = {
-                "name": p.name, "url": self.link(urls.person(slug)), "slug": slug,
-                "count": len(self.site.by_person.get(slug, ())), "status": p.status or "",
-                "role": p.role or ""}
+            found = self._refs[slug] = Ref(p.name, self.link(urls.person(slug)), slug,
+                                           len(self.site.by_person.get(slug, ())), p.status or "", p.role or "")
         return found
 
-    def topic_ref(self, slug: str) -> dict[str, Any]:
-        t = self.site.topics[slug]
-        return {"name": t.name, "url": self.link(urls.topic(slug)), "slug": slug,
-                "count": len(self.site.by_topic.get(slug, ()))}
+    def topic_ref(self, slug: str) -> Ref:
+        """What a link to a topic shows; made once per topic."""
+        key = "/topics/" + slug  # one memo for both kinds: no person slug starts with a slash
+        found = self._refs.get(key)
+        if found is None:
+            t = self.site.topics[slug]
+            found = self._refs[key] = Ref(t.name, self.link(urls.topic(slug)), slug,
+                                          len(self.site.by_topic.get(slug, ())))
+        return found
 
     def pager(self, page: Page, url_of: Any) -> dict[str, Any]:
         return {
@@ -456,7 +489,7 @@ class Renderer:
     def article_page(self, slug: str) -> Output:
         a = self.site.articles[slug]
         people = [self.person_ref(p) for p in a.people if p in self.site.people]
-        html = self.markdown(a.body, [(p["slug"], p["url"]) for p in people], a.name_hits)
+        html = self.markdown(a.body, [(p.slug, p.url) for p in people], a.name_hits)
         url = urls.article(slug)
         view = {
             **self.card(slug).fields(), "html": html,
@@ -472,10 +505,19 @@ class Renderer:
         return self._render("article.html", url, title=a.title, description=a.summary,
                             article=view, json_ld=self.article_ld(a, url))
 
-    def article_ld(self, a: Article, url: str) -> dict[str, Any]:
-        def thing(kind: str, name: str, link: str) -> dict[str, str]:
-            return {"@type": kind, "name": name, "url": self.absolute(link)}
+    @cached_property
+    def _ld_things(self) -> dict[str, dict[str, str]]:
+        """URL -> the JSON-LD of the person or topic there, made once for every article it is in."""
+        return {}
 
+    def _ld_thing(self, kind: str, name: str, link: str) -> dict[str, str]:
+        found = self._ld_things.get(link)
+        if found is None:
+            found = self._ld_things[link] = {"@type": kind, "name": name, "url": self.absolute(link)}
+        return found
+
+    def article_ld(self, a: Article, url: str) -> dict[str, Any]:
+        thing = self._ld_thing
         return {
             "@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
             "description": a.summary, "datePublished": a.date.isoformat(),

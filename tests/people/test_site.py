@@ -195,3 +195,31 @@ def test_a_person_linked_in_a_table_header_names_the_table_in_plain_text() -> No
         matcher_for(people), {"maria-kalesnikava": "/people/maria-kalesnikava/"})})
     assert 'aria-label="Table 1: Sentenced: Maria Kalesnikava, Years"' in html
     assert '<th>Sentenced: <a href="/people/maria-kalesnikava/" class="person-link">Maria Kalesnikava</a></th>' in html
+
+
+def test_a_person_and_a_topic_of_one_slug_are_listed_with_their_own_links(empty_site: Path,
+                                                                          build_site: Builder) -> None:
+    # Person and topic links are rendered once each and reused: the two must not share one.
+    person_file(empty_site, "sanctions", "Ivan Sanctions")
+    write(empty_site / "content/topics/sanctions.md", "---\nname: Sanctions\nkeywords: [sanctions]\n---\nAbout.\n")
+    article_file(empty_site, "a", "Ivan Sanctions spoke of sanctions. The sanctions bite.")
+    article_file(empty_site, "b", "Ivan Sanctions again, on sanctions and sanctions.")
+    build_site(empty_site)
+    for slug in ("a", "b"):
+        page = (empty_site / f"public/articles/{slug}/index.html").read_text()
+        assert '<li><a href="/people/sanctions/">Ivan Sanctions</a></li>' in page
+        assert '<li><a href="/topics/sanctions/">Sanctions</a></li>' in page
+
+
+def test_templates_without_the_tag_macro_still_build(empty_site: Path, build_site: Builder) -> None:
+    # A site's own templates made before ``tags()`` existed list people with a loop of their own.
+    macros = empty_site / "templates/macros.html"
+    macros.write_text(re.sub(r"\{% macro tag\(t\) %\}.*?\{% endmacro %\}\n", "", macros.read_text()))
+    article = empty_site / "templates/article.html"
+    article.write_text(article.read_text().replace(
+        "{{ tags(article.people) }}", '{% for p in article.people %}<li class="own">{{ p.name }}</li>{% endfor %}'))
+    person_file(empty_site, "maria-kalesnikava", "Maria Kalesnikava")
+    article_file(empty_site, "a", "Maria Kalesnikava spoke.")
+    build_site(empty_site)
+    assert "{% macro tag" not in macros.read_text()
+    assert '<li class="own">Maria Kalesnikava</li>' in (empty_site / "public/articles/a/index.html").read_text()
