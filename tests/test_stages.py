@@ -239,7 +239,7 @@ def test_urls_and_output_paths() -> None:
     assert urls.output_path("/articles/x-1/") == "articles/x-1/index.html"
     assert urls.output_path("/feed.xml") == "feed.xml"
     assert urls.home(2) == "/page/2/"
-    for bad in ("/../x", "/a/../../b", "/.hidden/", "/_headers", "/a%2e%2e/", "relative"):
+    for bad in ("/../x", "/a/../../b", "/.hidden/", "/_headers", "/a%2e%2e/", "relative", "//x", "/a//b", "/a/./b"):
         with pytest.raises(ValueError):
             urls.output_path(bad)
     with pytest.raises(ValueError):
