@@ -1,9 +1,10 @@
-"""Where one full build spends its time: wall time per stage, in process.
+"""Where one full build spends its time: wall and CPU time per stage, in process.
 
 Generates the corpus of ``build_bench.py`` (N articles, 300 people, 24 topics)
 into ``bench/out/stages-nN``, builds it from a clean state (no output, empty
-disk cache) and prints the wall time of each stage of ``build.build`` and of
-Pagefind, and the peak memory of the largest child process (Pagefind's, at
+disk cache) and prints, for each stage of ``build.build`` and for Pagefind,
+its wall time, the CPU time of this process and that of its children (the
+stage's pool workers, Pagefind), then the peak memory of the largest child process (Pagefind's, at
 these sizes; pool workers are children too).
 
     .venv/bin/python bench/build_stages.py --n 5000
@@ -33,7 +34,7 @@ import people_overhead  # noqa: E402
 from clean_state import Trash  # noqa: E402
 
 from site_builder import build as build_module  # noqa: E402
-from site_builder import load, write  # noqa: E402
+from site_builder import diskcache, load, write  # noqa: E402
 from site_builder.clean.gazetteer import ProperNounTally  # noqa: E402
 from site_builder.config import load_config  # noqa: E402
 
@@ -42,18 +43,35 @@ STAGES = [(load, "load_people", "load people"), (load, "load_topics", "load topi
           (build_module, "with_corpus", "cleaner options"),
           (build_module, "prepare_all", "clean + enrich"), (build_module, "build_site", "index"),
           (build_module, "check_site", "check"), (build_module, "render_site", "render"),
-          (write, "Staging.add", "write (within render)"), (build_module, "index_site", "Pagefind"),
+          (write, "Staging.add", "write (within render)"), (diskcache, "save", "save the disk cache"),
+          (build_module, "index_site", "Pagefind"),
           (write, "Staging.publish", "publish (Pagefind included)")]
 
 
-def timed(times: dict[str, float], label: str, f: Callable[..., Any]) -> Callable[..., Any]:
+def cpu_seconds() -> tuple[float, float]:
+    """User + system CPU seconds of this process, and of its children that have ended (pool workers, Pagefind)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def timed(times: dict[str, list[float]], label: str, f: Callable[..., Any]) -> Callable[..., Any]:
+    """``f``, adding its wall time, this process's CPU time and its children's to ``times[label]``.
+
+    Each stage's pool is joined before the stage returns, so its workers' CPU
+    is counted in the stage that forked them: on this noisy machine CPU time
+    tells two builds apart where wall time does not.
+    """
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start, (own, kids) = time.perf_counter(), cpu_seconds()
         try:
             return f(*args, **kwargs)
         finally:
-            times[label] = times.get(label, 0.0) + time.perf_counter() - start
+            own_after, kids_after = cpu_seconds()
+            total = times.setdefault(label, [0.0, 0.0, 0.0])
+            total[0] += time.perf_counter() - start
+            total[1] += own_after - own
+            total[2] += kids_after - kids
     return wrapper
 
 
@@ -76,7 +94,7 @@ def main() -> int:
         build_bench.write_ours(work / "content", people, topics, articles)
     templates = work / "templates" if (work / "templates").is_dir() else ROOT / "templates"
     os.environ["XDG_CACHE_HOME"] = str(work / ".xdg-cache")
-    times: dict[str, float] = {}
+    times: dict[str, list[float]] = {}
     for module, name, label in STAGES:
         owner: Any = module
         *path, attribute = name.split(".")
@@ -90,9 +108,11 @@ def main() -> int:
     result = build_module.build(config)
     total = time.perf_counter() - start
     print(f"{work}: {len(result.site.articles)} articles, {result.files} files")
+    print(f"{'stage':<28}{'wall':>8}{'CPU here':>10}{'children':>10}")
     for _, _, label in STAGES:
-        print(f"{label:<28}{times.get(label, 0.0):>8.2f} s")
-    print(f"{'whole build':<28}{total:>8.2f} s")
+        wall, own, kids = times.get(label, [0.0, 0.0, 0.0])
+        print(f"{label:<28}{wall:>6.2f} s{own:>8.2f} s{kids:>8.2f} s")
+    print(f"{'whole build':<28}{total:>6.2f} s")
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f"CPU, this process and its children: user {me.ru_utime + kids.ru_utime:.2f} s, "
           f"system {me.ru_stime + kids.ru_stime:.2f} s (the corpus generation included, without --site)")
