@@ -39,3 +39,30 @@ def test_registry_parts_reports_each_part_for_both_corpora(capsys: pytest.Captur
         with_people = cells[-2]
         assert figure.fullmatch(with_people), (part, cells)
     assert rows["person pages (per person)"][0] == "—"  # no registry, no person pages
+
+
+def _bodies(root: Path) -> dict[str, list[str]]:
+    return {path.name: path.read_text(encoding="utf-8").split("---\n", 2)[2].strip().split("\n\n")
+            for path in sorted((root / "content" / "articles").glob("*.md"))}
+
+
+def test_people_overhead_articles_are_as_long_as_the_seeds(tmp_path: Path) -> None:
+    overhead = _script("people_overhead")
+    mean, block = overhead.seed_shape()
+    seeds = sorted((BENCH.parent / "seeds").glob("*.txt"))
+    assert mean == round(sum(len(p.read_text(encoding="utf-8").split()) for p in seeds) / len(seeds))
+    overhead.generate(tmp_path / "long", 12, 40)
+    overhead.generate(tmp_path / "short", 12, 40, words=0)
+    long, short = _bodies(tmp_path / "long"), _bodies(tmp_path / "short")
+    assert list(long) == list(short) and len(long) == 12
+    for name, paragraphs in long.items():
+        assert abs(sum(len(p.split()) for p in paragraphs) - mean) < block, name
+        # The five paragraphs that name people are those of the short corpus, in order; the rest name nobody.
+        assert len(short[name]) == 5
+        assert [p for p in paragraphs if p in short[name]] == short[name], name
+        assert paragraphs[0] == short[name][0]
+        names = {n for _, n, a in map(overhead.person, range(500)) for n in (n, a)}
+        padding = [p for p in paragraphs if p not in short[name]]
+        keywords = [k for ks in overhead.TOPICS.values() for k in ks]
+        assert padding and not any(n in p for p in padding for n in [*names, *keywords])
+        assert all(len(p.split()) <= block for p in padding)
