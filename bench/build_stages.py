@@ -4,8 +4,8 @@ Generates the corpus of ``build_bench.py`` (N articles, 300 people, 24 topics)
 into ``bench/out/stages-nN``, builds it from a clean state (no output, empty
 disk cache) and prints, for each stage of ``build.build`` and for Pagefind,
 its wall time, the CPU time of this process and that of its children (the
-stage's pool workers, Pagefind), then the peak memory of the largest child process (Pagefind's, at
-these sizes; pool workers are children too).
+stage's pool workers, Pagefind), then the peak memory of the largest child
+process (Pagefind's, at these sizes; pool workers are children too).
 
     .venv/bin/python bench/build_stages.py --n 5000
 

@@ -13,7 +13,7 @@ articles in ``seeds/`` (about 1,300 words, in blocks of their mean length).
 Each names five people, more than the seeds do (2.8 on average), so the
 registry's share is not flattered.  ``--words 0`` builds the corpus the
 sessions before the nineteenth measured: the five named paragraphs alone,
-about 340 words, a quarter of a real article, where the registry's fixed
+about 325 words, a quarter of a real article, where the registry's fixed
 cost (500 person pages and feeds) weighs four times as much.
 """
 
@@ -92,15 +92,16 @@ def filler(rng: random.Random, words: int, block: int) -> list[str]:
     return out
 
 
-def generate(root: Path, articles: int, people: int, seed: int = 7, words: int | None = None) -> None:
-    """The corpus in ``root``: ``articles`` articles and a registry of ``people``.
+def generate(root: Path, articles: int, people: int, seed: int = 7, words: int | None = None) -> int:
+    """The corpus in ``root``: ``articles`` articles and a registry of ``people``; returns the words
+    of an article body, on average.
 
     Each article has five paragraphs that name a person (in full or in a
     second spelling, then by surname) and a topic keyword.  With ``words``,
     paragraphs that name nobody are spread between them until the article
     is about that long, in blocks as long as the seeds' (``seed_shape``); the
     default is the seeds' mean length, and ``words=0`` gives the five
-    paragraphs alone (about 340 words: the corpus of the sessions before the
+    paragraphs alone (about 325 words: the corpus of the sessions before the
     nineteenth, which the named paragraphs still reproduce byte for byte).
     """
     rng = random.Random(seed)
@@ -122,16 +123,19 @@ def generate(root: Path, articles: int, people: int, seed: int = 7, words: int |
             encoding="utf-8")
     # The same text whatever the registry size: names come from a fixed pool of 500.
     pool = [person(n) for n in range(500)]
+    written = 0
     for n in range(articles):
         named = [paragraph(rng, pool) for _ in range(5)]
         rest = filler(padding, words - sum(len(p.split()) for p in named), block)
         # Named paragraphs first, then an even share of the others after each.
         blocks = [b for i, p in enumerate(named) for b in [p, *rest[i * len(rest) // 5: (i + 1) * len(rest) // 5]]]
         body = "\n\n".join(blocks)
+        written += len(body.split())
         date = f"20{20 + n % 6:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}"
         (content / "articles" / f"article-{n:05d}.md").write_text(
             f"---\ntitle: Article number {n}\nslug: article-{n:05d}\ndate: {date}\nsummary: Article {n}.\n---\n"
             f"{body}\n", encoding="utf-8")
+    return round(written / articles) if articles else 0
 
 
 def timed_build(root: Path, trash: Trash) -> tuple[float, float, float, int]:
@@ -162,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="builds per registry, interleaved; the fastest counts")
     parser.add_argument("--words", type=int, default=None,
                         help="words per article (default: the seeds' mean, about 1,300; 0: the five named "
-                             "paragraphs alone, about 340, as measured before the nineteenth session)")
+                             "paragraphs alone, about 325, as measured before the nineteenth session)")
     args = parser.parse_args(argv)
     times: dict[int, list[float]] = {}
     cpu: dict[int, list[float]] = {}
@@ -171,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="people-bench-") as tmp:
         roots = {people: Path(tmp) / f"site-{people}" for people in (0, args.people)}
         for people, root in roots.items():
-            generate(root, args.articles, people, words=args.words)
+            length = generate(root, args.articles, people, words=args.words)
         trash = Trash(Path(tmp) / "trash")  # emptied with the temporary directory, after the last build
         # Interleaved, so that a machine getting busier or quieter slows both alike.
         for _ in range(args.repeat):
@@ -181,9 +185,8 @@ def main(argv: list[str] | None = None) -> int:
                 cpu_seconds = user_seconds + system_seconds
                 times.setdefault(people, []).append(seconds)
                 cpu.setdefault(people, []).append(cpu_seconds)
-    length = seed_shape()[0] if args.words is None else args.words
     source = "the mean of seeds/" if args.words is None else "--words"
-    print(f"articles of about {max(length, 340)} words ({source})")
+    print(f"articles of {length} words on average ({source})")
     for people, runs in times.items():
         print(f"{args.articles} articles, {people} people: {min(runs):.2f} s, fastest of "
               f"{', '.join(f'{t:.2f}' for t in runs)}; CPU {', '.join(f'{t:.1f}' for t in cpu[people])} s, "

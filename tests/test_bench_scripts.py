@@ -51,18 +51,21 @@ def test_people_overhead_articles_are_as_long_as_the_seeds(tmp_path: Path) -> No
     mean, block = overhead.seed_shape()
     seeds = sorted((BENCH.parent / "seeds").glob("*.txt"))
     assert mean == round(sum(len(p.read_text(encoding="utf-8").split()) for p in seeds) / len(seeds))
-    overhead.generate(tmp_path / "long", 12, 40)
-    overhead.generate(tmp_path / "short", 12, 40, words=0)
+    long_words = overhead.generate(tmp_path / "long", 12, 40)
+    short_words = overhead.generate(tmp_path / "short", 12, 40, words=0)
     long, short = _bodies(tmp_path / "long"), _bodies(tmp_path / "short")
     assert list(long) == list(short) and len(long) == 12
+    # What generate() says it wrote: the mean words of a body.
+    for said, bodies in ((long_words, long), (short_words, short)):
+        assert said == round(sum(len(p.split()) for ps in bodies.values() for p in ps) / len(bodies))
+    names = {n for _, n, a in map(overhead.person, range(500)) for n in (n, a)}
+    keywords = [k for ks in overhead.TOPICS.values() for k in ks]
     for name, paragraphs in long.items():
         assert abs(sum(len(p.split()) for p in paragraphs) - mean) < block, name
         # The five paragraphs that name people are those of the short corpus, in order; the rest name nobody.
         assert len(short[name]) == 5
         assert [p for p in paragraphs if p in short[name]] == short[name], name
         assert paragraphs[0] == short[name][0]
-        names = {n for _, n, a in map(overhead.person, range(500)) for n in (n, a)}
         padding = [p for p in paragraphs if p not in short[name]]
-        keywords = [k for ks in overhead.TOPICS.values() for k in ks]
         assert padding and not any(n in p for p in padding for n in [*names, *keywords])
         assert all(len(p.split()) <= block for p in padding)
