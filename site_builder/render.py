@@ -384,11 +384,10 @@ class Renderer:
         site = self.site
         # Written for speed: the dev server makes every job's inputs on every rebuild
         # (map() rather than a generator per tuple, the cards without a call each).
-        want = with_inputs
         cards: dict[str, tuple[Any, ...]] = {}
         people: dict[str, tuple[Any, ...]] = {}
         topics_: dict[str, tuple[Any, ...]] = {}
-        if want:
+        if with_inputs:
             cards = {s: (s, a.title, a.date, a.summary, a.reading_minutes) for s, a in site.articles.items()}
             people = {s: self.person_inputs(s) for s in site.people}
             topics_ = {s: self.topic_inputs(s) for s in site.topics}
@@ -403,36 +402,39 @@ class Renderer:
         inputs: tuple[Any, ...] = ()
         related, card, names_key = site.related, cards.__getitem__, self.names_key
         for slug, a in site.articles.items():
-            if want:
+            if with_inputs:
                 inputs = (a, tuple(map(person, a.people)), tuple(map(topic, a.topics)),
                           tuple(map(card, related.get(slug, ()))), names_key)
             jobs.append(Job(f"article:{slug}", inputs, lambda s=slug: [self.article_page(s)]))  # type: ignore[misc]
-        jobs.append(Job("people", tuple(person(p) for p in site.people) if want else (),
+        jobs.append(Job("people", tuple(person(p) for p in site.people) if with_inputs else (),
                         lambda: list(self.people_index_pages())))
         for slug, p in site.people.items():
-            if want:
+            if with_inputs:
                 inputs = (p, tuple(person(q) for q in site.co_mentioned.get(slug, ())),
                           tuple(cards[s] for s in site.by_person.get(slug, ())))
             jobs.append(Job(f"person:{slug}", inputs, lambda p=p: list(self.person_pages(p))))  # type: ignore[misc]
-        jobs.append(Job("topics", tuple(topic(t) for t in site.topics) if want else (),
+        jobs.append(Job("topics", tuple(topic(t) for t in site.topics) if with_inputs else (),
                         lambda: list(self.topics_index_pages())))
         for slug, t in site.topics.items():
-            if want:
+            if with_inputs:
                 inputs = (t, tuple(topic(u) for u in site.related_topics.get(slug, ())),
                           tuple(cards[s] for s in site.by_topic.get(slug, ())))
             jobs.append(Job(f"topic:{slug}", inputs, lambda t=t: list(self.topic_page(t))))  # type: ignore[misc]
         topics = tuple(site.topics.values())
-        jobs.append(Job("feed", (self.feed_inputs(site.articles, cards), topics) if want else (), lambda: [
+        jobs.append(Job("feed", (self.feed_inputs(site.articles, cards), topics) if with_inputs else (), lambda: [
             self.feed(urls.FEED, self.config.title, self.config.description, "/", list(site.articles))]))
-        jobs += [Job(f"person-feed:{slug}", (p, self.feed_inputs(site.by_person[slug], cards), topics) if want else (),
+        jobs += [Job(f"person-feed:{slug}",
+                     (p, self.feed_inputs(site.by_person[slug], cards), topics) if with_inputs else (),
                      lambda s=slug: [self.person_feed(s)])  # type: ignore[misc]
                  for slug, p in site.people.items()]
-        jobs += [Job(f"topic-feed:{slug}", (t, self.feed_inputs(site.by_topic[slug], cards), topics) if want else (),
+        jobs += [Job(f"topic-feed:{slug}",
+                     (t, self.feed_inputs(site.by_topic[slug], cards), topics) if with_inputs else (),
                      lambda s=slug: [self.topic_feed(s)])  # type: ignore[misc]
                  for slug, t in site.topics.items()]
-        dates = tuple([(s, a.date, a.updated, a.path, a.title) for s, a in site.articles.items()]) if want else ()
+        dates = (tuple([(s, a.date, a.updated, a.path, a.title) for s, a in site.articles.items()])
+                 if with_inputs else ())
         jobs.append(Job("site", (dates, tuple(site.people), tuple(site.topics), self.changes, self.warnings)
-                        if want else (), lambda: [
+                        if with_inputs else (), lambda: [
             self._render("sitemap.xml", urls.SITEMAP, entries=self.sitemap_entries()),
             self._render("robots.txt", urls.ROBOTS, sitemap=self.absolute(urls.SITEMAP)),
             self._render("404.html", urls.NOT_FOUND, title="Page not found"),
