@@ -69,3 +69,26 @@ def test_people_overhead_articles_are_as_long_as_the_seeds(tmp_path: Path) -> No
         padding = [p for p in paragraphs if p not in short[name]]
         assert padding and not any(n in p for p in padding for n in [*names, *keywords])
         assert all(len(p.split()) <= block for p in padding)
+
+
+def test_pagefind_phases_splits_cpu_at_the_marks() -> None:
+    script = _script("pagefind_phases")
+    samples = [(0.0, 0.0), (1.0, 2.0), (2.0, 3.0), (3.0, 3.5)]
+    found = script.phases([("[Parsing files]", 0.0), ("Total:", 1.0), ("end", 3.0)], samples)
+    assert [(p.name, p.wall, p.cpu) for p in found] == [("parse", 1.0, 2.0), ("write", 2.0, 1.5)]
+    assert [p.cores for p in found] == [2.0, 0.75]
+
+
+def test_pagefind_phases_times_every_phase_and_leaves_the_site_alone(tmp_path: Path) -> None:
+    script = _script("pagefind_phases")
+    for slug in ("one", "two"):
+        page = tmp_path / "articles" / slug / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<!doctype html><html lang="en"><head><title>{slug}</title></head><body>'
+                        f'<main data-pagefind-body><h1>{slug}</h1><p>Political prisoners in Belarus.</p></main>'
+                        "</body></html>", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    found, wall, cpu = script.run(tmp_path)
+    assert [p.name for p in found] == ["start", "walk", "parse", "languages", "index", "write", "exit"]
+    assert wall > 0 and cpu >= 0 and all(p.wall >= 0 for p in found)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # the index went elsewhere
