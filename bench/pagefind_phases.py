@@ -2,11 +2,14 @@
 
 Runs the build's own Pagefind command (``search.pagefind_command``, verbose
 instead of silent) on the site in DIR, writing the index into a temporary
-folder so that DIR is left as it was.  Pagefind prints a line as it starts
-each phase; the script notes when each arrives, samples the CPU time of
-Pagefind's process tree from ``/proc`` every 50 ms, and prints per phase the
-wall time, the CPU time and the cores used (CPU over wall).  The last phase,
-from "Building search indexes" to "Finished", is writing the bundle.
+folder beside it, so that DIR is left as it was.  Pagefind prints a line as
+it starts each phase; the script notes when each arrives, samples the CPU
+time of Pagefind's process tree from ``/proc`` every 50 ms (interpolated at
+the phase marks, so a phase's CPU is good to about 50 ms), and prints per
+phase the wall time, the CPU time and the cores used (CPU over wall).  The
+phases are Pagefind's own: walk, parse, languages, index; then write, from
+"Total:" to "Finished in", which writes the bundle; and exit, Pagefind
+shutting down.
 
     .venv/bin/python bench/pagefind_phases.py bench/out/n5000/ours/public
 
@@ -39,6 +42,8 @@ PHASES = ("[Walking source directory]", "[Parsing files]", "[Reading languages]"
 NAMES = {"[Walking source directory]": "walk", "[Parsing files]": "parse", "[Reading languages]": "languages",
          "[Building search indexes]": "index", "Total:": "write", "Finished in": "exit"}
 TICK = os.sysconf("SC_CLK_TCK")
+SHORTEST = 0.2
+"""Phases shorter than this (four samples) get no cores figure."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,12 @@ class Phase:
 
 
 def tree_cpu(root: int) -> float:
-    """User + system CPU seconds of process ``root`` and its descendants that are still running."""
+    """CPU seconds (user + system) spent so far by process ``root`` and all its descendants.
+
+    Each running process of the tree counts its own time and that of the
+    children it has reaped (``cutime``, ``cstime``), so a descendant that
+    ends stays counted, through its parent.
+    """
     parents: dict[int, int] = {}
     spent: dict[int, float] = {}
     for entry in os.listdir("/proc"):
@@ -65,7 +75,7 @@ def tree_cpu(root: int) -> float:
         except OSError:
             continue
         parents[int(entry)] = int(fields[1])
-        spent[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK
+        spent[int(entry)] = sum(int(f) for f in fields[11:15]) / TICK
     total = 0.0
     for pid, seconds in spent.items():
         p = pid
@@ -77,18 +87,32 @@ def tree_cpu(root: int) -> float:
 
 
 def phases(marks: Iterable[tuple[str, float]], samples: list[tuple[float, float]]) -> list[Phase]:
-    """Phases between consecutive ``marks`` (label, seconds), their CPU read off the ``samples`` (seconds, CPU)."""
-    def cpu_at(t: float) -> float:
-        before = [c for s, c in samples if s <= t]
-        return before[-1] if before else 0.0
+    """Phases between consecutive ``marks`` (label, seconds).
 
-    return [Phase(NAMES.get(label, label), end - start, max(0.0, cpu_at(end) - cpu_at(start)))
+    Their CPU is read off ``samples`` (seconds, CPU so far, in time order),
+    interpolated linearly between the two samples around each mark.
+    """
+    def cpu_at(t: float) -> float:
+        after = next((i for i, (s, _) in enumerate(samples) if s >= t), len(samples))
+        if after == 0:
+            return samples[0][1]
+        if after == len(samples):
+            return samples[-1][1]
+        (s0, c0), (s1, c1) = samples[after - 1], samples[after]
+        return c1 if s1 == s0 else c0 + (c1 - c0) * (t - s0) / (s1 - s0)
+
+    return [Phase(NAMES.get(label, label), end - start, cpu_at(end) - cpu_at(start))
             for (label, start), (_, end) in itertools.pairwise(marks)]
 
 
-def run(site: Path, interval: float = 0.05) -> tuple[list[Phase], float, float]:
-    """Pagefind over ``site`` into a temporary folder: its phases, wall time and CPU time."""
-    with tempfile.TemporaryDirectory() as bundle:
+def run(site: Path, interval: float = 0.05, timeout: float = 600.0) -> tuple[list[Phase], float, float]:
+    """Pagefind over ``site``: its phases, wall time and CPU time.
+
+    The bundle goes to a temporary folder beside ``site`` (on its file
+    system, as a build's does), removed at the end.  Raises RuntimeError if
+    Pagefind fails or takes longer than ``timeout`` seconds.
+    """
+    with tempfile.TemporaryDirectory(dir=site.parent, prefix=".pagefind-phases-") as bundle:
         command = [part for part in pagefind_command(site, Path(bundle)) if part != "--silent"] + ["--verbose"]
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -106,28 +130,48 @@ def run(site: Path, interval: float = 0.05) -> tuple[list[Phase], float, float]:
         reader = threading.Thread(target=read)
         reader.start()
         samples: list[tuple[float, float]] = [(0.0, 0.0)]
-        while proc.poll() is None:
-            samples.append((time.perf_counter() - start, tree_cpu(proc.pid)))
+        while True:
+            # Reaped here rather than by Popen: the exact end, and the exact CPU from the kernel.
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            now = time.perf_counter() - start
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                wall, cpu = now, usage.ru_utime + usage.ru_stime
+                break
+            if now > timeout:
+                proc.kill()
+                proc.wait()
+                reader.join()
+                raise RuntimeError(f"pagefind took more than {timeout:.0f} s")
+            samples.append((now, tree_cpu(proc.pid)))
             time.sleep(interval)
-        wall = time.perf_counter() - start
         reader.join()
         if proc.returncode != 0:
-            sys.exit("pagefind failed:\n" + "".join(output[-10:]))
-    cpu = samples[-1][1]
+            raise RuntimeError("pagefind failed:\n" + "".join(output[-10:]))
+    missing = [NAMES.get(p, p) for p in PHASES if p not in dict(marks)]
+    if missing:
+        print(f"warning: Pagefind announced no {', '.join(missing)} phase; its neighbours include it",
+              file=sys.stderr)
     samples.append((wall, cpu))
     marks.append(("end", wall))
     return phases(marks, samples), wall, cpu
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", type=Path, help="a built site (the output folder, with its article pages)")
-    args = parser.parse_args()
-    found, wall, cpu = run(args.site.resolve())
-    print(f"Pagefind over {args.site}: {wall:.2f} s wall, {cpu:.2f} s CPU (sampled every 50 ms)")
+    args = parser.parse_args(argv)
+    try:
+        found, wall, cpu = run(args.site.resolve())
+    except RuntimeError as err:
+        print(f"{args.site}: {err}", file=sys.stderr)
+        return 1
+    print(f"Pagefind over {args.site}: {wall:.2f} s wall, {cpu:.2f} s CPU")
     print(f"{'phase':<12}{'wall':>8}{'CPU':>8}{'cores':>7}")
     for phase in found:
-        print(f"{phase.name:<12}{phase.wall:>6.2f} s{phase.cpu:>6.2f} s{phase.cores:>7.2f}")
+        # CPU is sampled every 50 ms: over a shorter phase than 0.2 s, cores mean little.
+        cores = f"{phase.cores:>7.2f}" if phase.wall >= SHORTEST else f"{'-':>7}"
+        print(f"{phase.name:<12}{phase.wall:>6.2f} s{phase.cpu:>6.2f} s{cores}")
     return 0
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -77,18 +79,49 @@ def test_pagefind_phases_splits_cpu_at_the_marks() -> None:
     found = script.phases([("[Parsing files]", 0.0), ("Total:", 1.0), ("end", 3.0)], samples)
     assert [(p.name, p.wall, p.cpu) for p in found] == [("parse", 1.0, 2.0), ("write", 2.0, 1.5)]
     assert [p.cores for p in found] == [2.0, 0.75]
+    # A mark between two samples takes the CPU in proportion.
+    between = script.phases([("[Parsing files]", 0.5), ("Total:", 1.5), ("end", 3.0)], samples)
+    assert [(p.name, p.cpu) for p in between] == [("parse", 1.5), ("write", 1.0)]
 
 
-def test_pagefind_phases_times_every_phase_and_leaves_the_site_alone(tmp_path: Path) -> None:
+def test_pagefind_phases_counts_the_cpu_of_a_process_tree() -> None:
     script = _script("pagefind_phases")
+    # A shell whose child burns CPU, then ends: its time must stay counted, through the shell.
+    busy = "import time; t = time.process_time(); exec('while time.process_time() - t < 0.3: pass')"
+    with subprocess.Popen(["sh", "-c", f"{sys.executable} -c \"{busy}\"; sleep 0.3"]) as shell:
+        time.sleep(0.05)
+        while shell.poll() is None:
+            seen = script.tree_cpu(shell.pid)
+            time.sleep(0.02)
+    assert seen >= 0.3
+
+
+def test_pagefind_phases_times_every_phase_and_leaves_the_site_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = _script("pagefind_phases")
+    site = tmp_path / "public"
     for slug in ("one", "two"):
-        page = tmp_path / "articles" / slug / "index.html"
+        page = site / "articles" / slug / "index.html"
         page.parent.mkdir(parents=True)
         page.write_text(f'<!doctype html><html lang="en"><head><title>{slug}</title></head><body>'
                         f'<main data-pagefind-body><h1>{slug}</h1><p>Political prisoners in Belarus.</p></main>'
                         "</body></html>", encoding="utf-8")
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
-    found, wall, cpu = script.run(tmp_path)
+    found, wall, cpu = script.run(site)
     assert [p.name for p in found] == ["start", "walk", "parse", "languages", "index", "write", "exit"]
-    assert wall > 0 and cpu >= 0 and all(p.wall >= 0 for p in found)
+    assert cpu > 0 and abs(sum(p.wall for p in found) - wall) < 1e-9
+    assert all(p.wall >= 0 and p.cpu >= 0 for p in found)
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # the index went elsewhere
+
+    assert script.main([str(site)]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith(f"Pagefind over {site}: ") and rows[1].split() == ["phase", "wall", "CPU", "cores"]
+    assert [row.split()[0] for row in rows[2:]] == ["start", "walk", "parse", "languages", "index", "write", "exit"]
+
+
+def test_pagefind_phases_reports_a_failed_pagefind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = _script("pagefind_phases")
+    (tmp_path / "empty").mkdir()
+    assert script.main([str(tmp_path / "empty")]) == 1
+    assert f"{tmp_path / 'empty'}: pagefind failed:" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no bundle left behind
