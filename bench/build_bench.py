@@ -45,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import proctree
 from clean_state import Trash
 
 from site_builder.urls import SEARCHABLE
@@ -277,31 +278,6 @@ class Timing:
     """Peak of the summed RSS of the process and all its descendants (sampled)."""
 
 
-def _tree_rss(root: int) -> int:
-    """Summed RSS in KiB of ``root`` and its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-            with open(f"/proc/{entry}/statm") as f:
-                pages = int(f.read().split()[1])
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total
-
-
 TRASH = Trash(OUT / ".trash")
 """Where the last outputs are set aside (clean_state.py): nothing is deleted before a timed build."""
 
@@ -316,7 +292,7 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timin
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], proctree.rss_kib(proc.pid))
             done.wait(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import proctree  # noqa: E402
 
 from site_builder.search import pagefind_command  # noqa: E402
 
@@ -41,7 +44,6 @@ PHASES = ("[Walking source directory]", "[Parsing files]", "[Reading languages]"
 """Lines Pagefind prints in verbose mode as a phase starts; "Total:" ends the indexing and starts the writing."""
 NAMES = {"[Walking source directory]": "walk", "[Parsing files]": "parse", "[Reading languages]": "languages",
          "[Building search indexes]": "index", "Total:": "write", "Finished in": "exit"}
-TICK = os.sysconf("SC_CLK_TCK")
 SHORTEST = 0.2
 """Phases shorter than this (four samples) get no cores figure."""
 
@@ -55,35 +57,6 @@ class Phase:
     @property
     def cores(self) -> float:
         return self.cpu / self.wall if self.wall > 0 else 0.0
-
-
-def tree_cpu(root: int) -> float:
-    """CPU seconds (user + system) spent so far by process ``root`` and all its descendants.
-
-    Each running process of the tree counts its own time and that of the
-    children it has reaped (``cutime``, ``cstime``), so a descendant that
-    ends stays counted, through its parent.
-    """
-    parents: dict[int, int] = {}
-    spent: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        spent[int(entry)] = sum(int(f) for f in fields[11:15]) / TICK
-    total = 0.0
-    for pid, seconds in spent.items():
-        p = pid
-        while p and p != root:
-            p = parents.get(p, 0)
-        if p == root:
-            total += seconds
-    return total
 
 
 def phases(marks: Iterable[tuple[str, float]], samples: list[tuple[float, float]]) -> list[Phase]:
@@ -143,7 +116,7 @@ def run(site: Path, interval: float = 0.05, timeout: float = 600.0) -> tuple[lis
                 proc.wait()
                 reader.join()
                 raise RuntimeError(f"pagefind took more than {timeout:.0f} s")
-            samples.append((now, tree_cpu(proc.pid)))
+            samples.append((now, proctree.cpu_seconds(proc.pid)))
             time.sleep(interval)
         reader.join()
         if proc.returncode != 0:

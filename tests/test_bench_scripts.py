@@ -84,16 +84,19 @@ def test_pagefind_phases_splits_cpu_at_the_marks() -> None:
     assert [(p.name, p.cpu) for p in between] == [("parse", 1.5), ("write", 1.0)]
 
 
-def test_pagefind_phases_counts_the_cpu_of_a_process_tree() -> None:
-    script = _script("pagefind_phases")
+def test_proctree_counts_the_cpu_and_memory_of_a_process_tree() -> None:
+    proctree = _script("proctree")
     # A shell whose child burns CPU, then ends: its time must stay counted, through the shell.
     busy = "import time; t = time.process_time(); exec('while time.process_time() - t < 0.3: pass')"
+    peak = 0
     with subprocess.Popen(["sh", "-c", f"{sys.executable} -c \"{busy}\"; sleep 0.3"]) as shell:
         time.sleep(0.05)
         while shell.poll() is None:
-            seen = script.tree_cpu(shell.pid)
+            seen = proctree.cpu_seconds(shell.pid)
+            peak = max(peak, proctree.rss_kib(shell.pid))
             time.sleep(0.02)
     assert seen >= 0.3
+    assert peak > 4096  # Python alone takes more than 4 MB
 
 
 def test_pagefind_phases_times_every_phase_and_leaves_the_site_alone(
