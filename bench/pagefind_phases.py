@@ -88,39 +88,39 @@ def run(site: Path, interval: float = 0.05, timeout: float = 600.0) -> tuple[lis
     with tempfile.TemporaryDirectory(dir=site.parent, prefix=".pagefind-phases-") as bundle:
         command = [part for part in pagefind_command(site, Path(bundle)) if part != "--silent"] + ["--verbose"]
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         marks: list[tuple[str, float]] = [("start", 0.0)]  # Python starting Pagefind's binary
         output: list[str] = []
-
-        def read() -> None:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                output.append(line)
-                label = next((p for p in PHASES if line.strip().startswith(p)), None)
-                if label and label not in dict(marks):
-                    marks.append((label, time.perf_counter() - start))
-
-        reader = threading.Thread(target=read)
-        reader.start()
         samples: list[tuple[float, float]] = [(0.0, 0.0)]
-        while True:
-            # Reaped here rather than by Popen: the exact end, and the exact CPU from the kernel.
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            now = time.perf_counter() - start
-            if pid:
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                wall, cpu = now, usage.ru_utime + usage.ru_stime
-                break
-            if now > timeout:
-                proc.kill()
-                proc.wait()
-                reader.join()
-                raise RuntimeError(f"pagefind took more than {timeout:.0f} s")
-            samples.append((now, proctree.cpu_seconds(proc.pid)))
-            time.sleep(interval)
-        reader.join()
-        if proc.returncode != 0:
-            raise RuntimeError("pagefind failed:\n" + "".join(output[-10:]))
+        # As a context, Popen closes the pipe at the end, and reaps Pagefind if the loop below has not.
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+
+            def read() -> None:
+                assert proc.stdout is not None
+                for line in proc.stdout:
+                    output.append(line)
+                    label = next((p for p in PHASES if line.strip().startswith(p)), None)
+                    if label and label not in dict(marks):
+                        marks.append((label, time.perf_counter() - start))
+
+            reader = threading.Thread(target=read)
+            reader.start()
+            while True:
+                # Reaped here rather than by Popen: the exact end, and the exact CPU from the kernel.
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                now = time.perf_counter() - start
+                if pid:
+                    proc.returncode = os.waitstatus_to_exitcode(status)
+                    wall, cpu = now, usage.ru_utime + usage.ru_stime
+                    break
+                if now > timeout:
+                    proc.kill()
+                    reader.join()
+                    raise RuntimeError(f"pagefind took more than {timeout:.0f} s")
+                samples.append((now, proctree.cpu_seconds(proc.pid)))
+                time.sleep(interval)
+            reader.join()
+            if proc.returncode != 0:
+                raise RuntimeError("pagefind failed:\n" + "".join(output[-10:]))
     missing = [NAMES.get(p, p) for p in PHASES if p not in dict(marks)]
     if missing:
         print(f"warning: Pagefind announced no {', '.join(missing)} phase; its neighbours include it",
