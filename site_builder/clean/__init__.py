@@ -18,6 +18,7 @@ from .document import Block, Line, render, render_table
 from .markdown_blocks import parse_markdown
 from .phrases import phrases
 from .rules import CleanOptions, DocumentWords, Shift, TextContext, TextRule, apply_edits
+from .screen import join, lines_to_check
 from .spacing import spacing
 from .spelling import spelling
 from .structure import RawLine, structure
@@ -48,8 +49,12 @@ class CleanResult:
     """The cleaned blocks (used by import to find the title)."""
 
 
-def clean_raw(text: str, path: str, options: CleanOptions | None = None) -> CleanResult:
-    """Clean raw text where every line is one block (paragraph, heading, row)."""
+def clean_raw(text: str, path: str, options: CleanOptions | None = None, screen: bool = True) -> CleanResult:
+    """Clean raw text where every line is one block (paragraph, heading, row).
+
+    ``screen`` skips the lines no text rule can edit (:mod:`.screen`); without
+    it every rule reads every line, which gives the same result more slowly.
+    """
     options = options or CleanOptions()
     changes: list[Change] = []
     maps: dict[int, list[int]] = {}
@@ -68,15 +73,15 @@ def clean_raw(text: str, path: str, options: CleanOptions | None = None) -> Clea
     else:
         blocks, found = structure(raw_lines, path)
         changes.extend(found)
-    blocks, found = _clean_blocks(blocks, path, options)
+    blocks, found = _clean_blocks(blocks, path, options, screen)
     changes.extend(_to_source(found, maps))
     return CleanResult(render(blocks, separate=True), _sorted(changes), tuple(blocks))
 
 
 def clean_markdown(
-    text: str, path: str, options: CleanOptions | None = None, first_line: int = 1
+    text: str, path: str, options: CleanOptions | None = None, first_line: int = 1, screen: bool = True
 ) -> CleanResult:
-    """Clean an editor's Markdown body, changing nothing but what it reports."""
+    """Clean an editor's Markdown body, changing nothing but what it reports (``screen``: see :func:`clean_raw`)."""
     options = options or CleanOptions()
     changes: list[Change] = []
     maps: dict[int, list[int]] = {}
@@ -87,7 +92,7 @@ def clean_markdown(
     blocks, found = parse_markdown(text, path, first_line)
     if "whitespace" not in options.disabled:
         changes.extend(found)
-    blocks, found = _clean_blocks(blocks, path, options)
+    blocks, found = _clean_blocks(blocks, path, options, screen)
     changes.extend(_to_source(found, maps))
     return CleanResult(render(blocks, separate=False), _sorted(changes), tuple(blocks))
 
@@ -109,19 +114,36 @@ def _sorted(changes: list[Change]) -> tuple[Change, ...]:
     return tuple(sorted(dict.fromkeys(changes), key=lambda c: (c.line, c.column)))
 
 
-def _clean_blocks(blocks: list[Block], path: str, options: CleanOptions) -> tuple[list[Block], list[Change]]:
+def _clean_blocks(blocks: list[Block], path: str, options: CleanOptions,
+                  screen: bool = True) -> tuple[list[Block], list[Change]]:
     rules = [(n, r) for n, r in TEXT_RULES if n not in options.disabled]
-    document = DocumentWords("\n".join(line.text for block in blocks for line in block.prose_lines()))
+    prose = [block.prose_lines() for block in blocks]
+    lines = [line for block_lines in prose for line in block_lines]
+    joined = join(lines)
+    document = DocumentWords(joined)
+    check = lines_to_check(lines, joined, (n for n, _ in rules), options, document) if screen else None
     changes: list[Change] = []
     out: list[Block] = []
     previous_end = ""
-    for block in blocks:
-        new_block, found, previous_end = _clean_block(block, path, options, rules, previous_end, document)
+    first = 0  # index of the block's first prose line among ``lines``
+    found: list[Change]
+    for block, block_lines in zip(blocks, prose, strict=True):
+        todo = None if check is None else [first + i in check for i in range(len(block_lines))]
+        first += len(block_lines)
+        if todo is not None and True not in todo:  # no rule can edit it: the common case
+            new_block, found, previous_end = block, [], _end_of(block)
+        else:
+            new_block, found, previous_end = _clean_block(block, path, options, rules, previous_end, document, todo)
         changes.extend(found)
         if block.kind == "table" and "tables" not in options.disabled:
             changes.extend(_table_change(block, path))
         out.append(new_block)
     return out, changes
+
+
+def _end_of(block: Block) -> str:
+    """The text a block leaves for the next to continue (as :func:`_clean_block` returns it)."""
+    return "" if block.kind in ("table", "verbatim", "blank") else block.lines[-1].text.rstrip()
 
 
 def _clean_block(
@@ -131,26 +153,31 @@ def _clean_block(
     rules: list[tuple[str, TextRule]],
     previous_end: str,
     document: DocumentWords,
+    todo: list[bool] | None = None,
 ) -> tuple[Block, list[Change], str]:
-    """Apply the text rules to every prose line of ``block``."""
+    """Apply the text rules to every prose line of ``block`` (those ``todo`` flags, if given)."""
     changes: list[Change] = []
     if block.kind == "table":
         rows = []
+        index = 0
         for row in block.rows:
             new_row = []
             for cell in row:
-                cell, found = _clean_line(cell, True, path, options, rules, document)
-                changes.extend(found)
+                if todo is None or todo[index]:
+                    cell, found = _clean_line(cell, True, path, options, rules, document)
+                    changes.extend(found)
                 new_row.append(cell)
+                index += 1
             rows.append(tuple(new_row))
         return Block("table", block.lines, tuple(rows), block.aligns), changes, ""
     if block.kind in ("verbatim", "blank"):
         return block, changes, ""
     lines = []
-    for line in block.lines:
-        starts = not line.continues or previous_end.rstrip("”’\"')").endswith((".", "!", "?"))
-        line, found = _clean_line(line, starts, path, options, rules, document)
-        changes.extend(found)
+    for index, line in enumerate(block.lines):
+        if todo is None or todo[index]:
+            starts = not line.continues or previous_end.rstrip("”’\"')").endswith((".", "!", "?"))
+            line, found = _clean_line(line, starts, path, options, rules, document)
+            changes.extend(found)
         lines.append(line)
         previous_end = line.text.rstrip()
     return Block(block.kind, tuple(lines), block.rows, block.aligns), changes, previous_end

@@ -65,12 +65,12 @@ def wants_an(word: str) -> bool | None:
     return low[0] in "aeio"
 
 
-_CANDIDATE = re.compile(r"[aA](?<![\w’'-][aA])(?:\s+[\"“‘(`]?[aeiouAEIOUhHFLMNRSXx]|n\s)")
+CANDIDATE = re.compile(r"[aA](?<![\w’'-][aA])(?:\s+[\"“‘(`]?[aeiouAEIOUhHFLMNRSXx]|n\s)")
 """Where an article may be wrong: "a" before a vowel, an h or an initialism; any "an"."""
 
 
 def articles(text: str, ctx: TextContext) -> list[Edit]:
-    if not _CANDIDATE.search(text):
+    if not CANDIDATE.search(text):
         return []
     edits = []
     for match in _ARTICLE.finditer(text):

@@ -27,7 +27,7 @@ _SENTENCE_END = re.compile(
 """A sentence end followed by a word that may need a capital (a lower-case or non-ASCII letter)."""
 _LABEL = re.compile(r"^([^\W\d_][^:.!?]{0,60}):\s+([^\W\d_][\w’'-]*)")
 _WORD = re.compile(r"(?<![\w’'.-])([^\W\d_][\w’'-]*)")
-_LIST_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s")
+LIST_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s")
 
 ABBREVIATIONS = frozenset(
     [
@@ -71,7 +71,7 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
         first = _FIRST_WORD.match(text)
         if first and _needs_capital(first.group(1), ctx) and not _identifier(text, first.end(1)):
             edits.append(_capital(first.start(1), first.group(1)))
-    if role == "sentence" and _LIST_PREFIX.match(ctx.line.prefix):
+    if role == "sentence" and LIST_PREFIX.match(ctx.line.prefix):
         label = _LABEL.match(text)
         if label and len(label.group(1).split()) <= 6 and _needs_capital(label.group(2), ctx):
             edits.append(_capital(label.start(2), label.group(2)))
@@ -91,7 +91,7 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
             if _needs_capital(word, ctx) and not _identifier(text, match.end(4)):
                 edits.append(_capital(match.start(4), word))
     nouns = ctx.options.proper_nouns
-    if nouns and ctx.might_contain("nouns", _noun_keys(nouns), lowered=False):
+    if nouns and ctx.might_contain("nouns", noun_keys(nouns), lowered=False):
         for match in _nouns_pattern(nouns).finditer(text):
             word = match.group(1)
             if not ctx.is_protected_word(word):
@@ -100,7 +100,7 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
 
 
 @lru_cache(maxsize=4)
-def _noun_keys(nouns: frozenset[str]) -> frozenset[str]:
+def noun_keys(nouns: frozenset[str]) -> frozenset[str]:
     """The first run of letters of each noun ("lukashenko" for "lukashenko’s")."""
     return frozenset(m.group() for m in map(_LETTER_RUN.match, nouns) if m)
 

@@ -23,7 +23,7 @@ def _pattern(entries: tuple[Phrase, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.I)
 
 
-def _triggers(entries: tuple[Phrase, ...]) -> frozenset[str]:
+def _longest_words(entries: tuple[Phrase, ...]) -> frozenset[str]:
     """Each entry's longest run of letters: if it is not on a line, the entry is not either."""
     return frozenset(max(re.findall(r"[a-z]+", p.find.lower()) or [""], key=len) for p in entries)
 
@@ -38,9 +38,14 @@ def _compiled(entries: tuple[Phrase, ...]) -> tuple[frozenset[str], re.Pattern[s
     if hit is None or hit[0] is not entries:
         if len(_COMPILED) > 16:
             _COMPILED.clear()
-        hit = (entries, _triggers(entries), _pattern(entries))
+        hit = (entries, _longest_words(entries), _pattern(entries))
         _COMPILED[id(entries)] = hit
     return hit[1], hit[2]
+
+
+def triggers(entries: tuple[Phrase, ...]) -> frozenset[str]:
+    """The words whose presence on a line means one of ``entries`` may be there."""
+    return _compiled(entries)[0]
 
 
 def _match_case(found: str, replacement: str) -> str:
