@@ -1,7 +1,7 @@
 """phrases: the editors' own substitutions from content/style.yaml.
 
 Each entry replaces a phrase (whole words, any case, keeping a capital first
-letter) or, with ``warn: true``, only reports it.
+letter, or capitals throughout) or, with ``warn: true``, only reports it.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ def triggers(entries: tuple[Phrase, ...]) -> frozenset[str]:
 
 
 def _match_case(found: str, replacement: str) -> str:
+    if found.isupper() and sum(ch.isalpha() for ch in found) > 1:
+        return replacement.upper()  # IT IS INDEED IMPERATIVE -> IT IS IMPERATIVE
     if found[:1].isupper() and replacement:
         return replacement[0].upper() + replacement[1:]
     return replacement

@@ -97,15 +97,28 @@ class TextContext:
 
     @cached_property
     def words(self) -> frozenset[str]:
-        """The same words in lower case ("belarus", "teh")."""
-        found = self.written_words
-        return found | {w.lower() for w in found if w[0].isupper()}
+        """The words in lower case, whole ("belarus", "teh", "imperative" for "IMPERATIVE")."""
+        return frozenset(_words(self.line.text)[1])
 
     def is_protected_word(self, word: str) -> bool:
         return word.lower() in self.options.protected_words
 
 
 _WORD = re.compile(r"[A-Za-z][a-z]*")
+_RUN = re.compile(r"[A-Za-z]+")
+
+
+def _words(text: str) -> tuple[set[str], set[str]]:
+    """The words of ``text`` as written (split before capitals: "i", "Phone") and in
+    lower case, whole ("iphone", "imperative" for "IMPERATIVE")."""
+    runs = set(_RUN.findall(text))
+    written: set[str] = set()
+    for run in runs:
+        if len(run) == 1 or run[1:].islower():
+            written.add(run)
+        else:
+            written.update(_WORD.findall(run))
+    return written, {run.lower() for run in runs}
 
 
 class DocumentWords:
@@ -114,19 +127,19 @@ class DocumentWords:
     A rule asks which of the words it looks for (misspellings, proper nouns,
     phrase words) the document has at all; usually none, and then it skips
     every line at once.  Words that edits bring in are added, so the answer
-    stays a superset as the text changes.
+    stays a superset as the text changes.  Lower-cased words are whole runs of
+    letters, so that a phrase written in capitals is found.
     """
 
     def __init__(self, text: str) -> None:
-        self.written: set[str] = set(_WORD.findall(text))
-        self.lowered: set[str] = {w.lower() for w in self.written}
+        self.written, self.lowered = _words(text)
         self._hits: dict[tuple[str, bool], tuple[str, ...]] = {}
 
     def add(self, text: str) -> None:
-        new = set(_WORD.findall(text)) - self.written
-        if new:
-            self.written |= new
-            self.lowered |= {w.lower() for w in new}
+        written, lowered = _words(text)
+        if not (written <= self.written and lowered <= self.lowered):
+            self.written |= written
+            self.lowered |= lowered
             self._hits.clear()
 
     def hits(self, key: str, wanted: AbstractSet[str], lowered: bool) -> tuple[str, ...]:

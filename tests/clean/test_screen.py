@@ -118,6 +118,7 @@ def test_clean_prose_needs_no_rule() -> None:
     ("Fine.\nIt was an day", 1),                     # articles: any "an"
     ("Fine.\nIt was teh day", 1),                    # spelling
     ("Fine.\nIt was in order to act", 1),            # phrases
+    ("Fine.\nIt was IN ORDER TO act", 1),            # phrases, in capitals too
 ])
 def test_lines_a_rule_may_edit_are_flagged(text: str, line: int) -> None:
     assert _flagged(text) == {line}
