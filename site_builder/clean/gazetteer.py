@@ -37,7 +37,9 @@ GAZETTEER: frozenset[str] = frozenset(
 )
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
-_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z’'-]+)")
+_MID_SENTENCE_CAPITAL = re.compile(r" (?<=[a-z,;] )([A-Z][a-z’'-]+)")
+"""A capitalised word after a lower-case letter or a comma and a space.  The space comes
+first so that the scan looks for a literal, not a look-behind at every character."""
 
 
 Evidence = tuple[Counter[str], frozenset[str]]
