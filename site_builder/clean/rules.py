@@ -112,13 +112,14 @@ def _words(text: str) -> tuple[set[str], set[str]]:
     """The words of ``text`` as written (split before capitals: "i", "Phone") and in
     lower case, whole ("iphone", "imperative" for "IMPERATIVE")."""
     runs = set(_RUN.findall(text))
-    written: set[str] = set()
-    for run in runs:
-        if len(run) == 1 or run[1:].islower():
-            written.add(run)
-        else:
-            written.update(_WORD.findall(run))
-    return written, {run.lower() for run in runs}
+    lowered = {run.lower() for run in runs}
+    inner_capitals = [run for run in runs if not (run.islower() or run.istitle())]
+    if not inner_capitals:
+        return runs, lowered  # the usual prose: every run is one written word
+    written = runs.difference(inner_capitals)
+    for run in inner_capitals:
+        written.update(_WORD.findall(run))
+    return written, lowered
 
 
 class DocumentWords:
