@@ -61,8 +61,8 @@ def phrases(text: str, ctx: TextContext) -> list[Edit]:
     if not entries:
         return []
     triggers, pattern = _compiled(entries)
-    if not ctx.might_contain("phrases", triggers, lowered=True):
-        return []  # no entry's longest word on the line
+    if "" not in triggers and not ctx.might_contain("phrases", triggers, lowered=True):
+        return []  # no entry's longest word on the line (an entry without an ASCII letter has none)
     edits = []
     for match in pattern.finditer(text):
         phrase = entries[(match.lastindex or 1) - 1]

@@ -83,7 +83,7 @@ class TextContext:
         hits = self.document.hits(key, wanted, lowered)
         if not hits:
             return False
-        text = self.line.text.lower() if lowered else self.line.text
+        text = fold(self.line.text) if lowered else self.line.text
         for hit in hits:  # noqa: SIM110 (a plain loop: cheaper than any() over a generator)
             if hit in text:
                 return True
@@ -108,11 +108,29 @@ _WORD = re.compile(r"[A-Za-z][a-z]*")
 _RUN = re.compile(r"[A-Za-z]+")
 
 
+_ASCII_TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+"""The letters a case-insensitive pattern matches to an ASCII one: İ, ı, ſ and the Kelvin sign."""
+_TWINS = str.maketrans(_ASCII_TWINS)
+
+
+def _ascii_twins(text: str) -> str:
+    """``text`` with the letters of :data:`_ASCII_TWINS` written as their ASCII twins."""
+    if text.isascii() or not any(ch in text for ch in _ASCII_TWINS):
+        return text
+    return text.translate(_TWINS)
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case as a case-insensitive pattern sees it ("eſſential" -> "essential")."""
+    return _ascii_twins(text).lower()
+
+
 def _words(text: str) -> tuple[set[str], set[str]]:
     """The words of ``text`` as written (split before capitals: "i", "Phone") and in
-    lower case, whole ("iphone", "imperative" for "IMPERATIVE")."""
+    lower case, whole ("iphone", "imperative" for "IMPERATIVE"; see :func:`fold`)."""
     runs = set(_RUN.findall(text))
-    lowered = {run.lower() for run in runs}
+    twins = _ascii_twins(text)
+    lowered = {run.lower() for run in (runs if twins is text else set(_RUN.findall(twins)))}
     inner_capitals = [run for run in runs if not (run.islower() or run.istitle())]
     if not inner_capitals:
         return runs, lowered  # the usual prose: every run is one written word

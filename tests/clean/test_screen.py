@@ -27,7 +27,7 @@ NAMES = ("Maria Kalesnikava", "Ales Bialiatski", "Lukashenko")
 OPTIONS: CleanOptions = replace(
     load_style(CONTENT), names=names_pattern(NAMES),
     phrases=(*load_style(CONTENT).phrases, Phrase("new york", "New York"), Phrase("in order to", "to", warn=True)),
-    proper_nouns=load_style(CONTENT).proper_nouns | {"hrodna", "viasna’s"},
+    proper_nouns=load_style(CONTENT).proper_nouns | {"hrodna", "viasna’s", "łódź"},
 )
 
 WORDS = (
@@ -36,6 +36,8 @@ WORDS = (
     "it", "is", "indeed", "imperative", "legal", "portrayal", "new", "york", "in", "order", "to", "some",
     "this", "however", "iPhone", "Minsk", "x", "łódź", "émigré", "Émigré", "3.5", "10:30", "1,000",
     "https://example.org/a,b.html", "`code.x`", "“a important quote.”", "Maria Kalesnikava", "sys.path",
+    "e\u017f\u017fential", "\u212ayiv", "\u0130ndeed", "essential", "insignificant", "signficant", "septembers",
+    "setpember", "kiev", "kyiv",
 )
 JOINERS = (" ", " ", " ", ", ", ",", ". ", ".", "; ", ": ", "? ", "! ", ".” ", "\u00a0", "\x00", "\t")
 PREFIXES = ("", "", "", "", "- ", "- Label words: ", "## ", "1. ", "> ", "    ", "| ")
@@ -86,6 +88,37 @@ def test_the_screen_changes_no_result_with_one_rule(text: str, rule: str) -> Non
 
 
 FIXTURE_CASES = [case for path in sorted(FIXTURES.glob("*.txt")) for case in read_cases(path.name)]
+
+
+KYIV = (Phrase("kiev", "kyiv"), Phrase("kyiv", "Kyiv"))
+
+
+@pytest.mark.parametrize(("text", "options"), [
+    # An edit on one line (signficant -> significant) brings in a word that opens a rule's
+    # word check on a later line: the screen must have flagged that line already.
+    ("A signficant result.\nIt is indeed e\u017f\u017fential to be insignificant.\n", OPTIONS),
+    ("A signficant result.\n\nIt is indeed e\u017f\u017fential to be insignificant.\n", OPTIONS),
+    ("We went to kiev.\n\nThe \u212ayiv office is big.\n", replace(OPTIONS, phrases=KYIV)),
+    ("In setpember we left.\n\nThe septembers in łódź are cold.\n", OPTIONS),
+    ("Winters in минск are cold.\n", replace(OPTIONS, proper_nouns=OPTIONS.proper_nouns | {"минск"})),
+    ("Winters in минск are cold.\n", replace(OPTIONS, phrases=(Phrase("минск", "Минск"),))),
+])
+def test_the_screen_changes_no_result_when_edits_bring_in_words(text: str, options: CleanOptions) -> None:
+    _same(text, options)
+
+
+def test_a_phrase_is_found_whatever_letters_a_case_insensitive_match_allows() -> None:
+    """ſ (long s) and the Kelvin sign match s and k in any case: the phrase's word check must see them."""
+    assert clean_markdown("It is indeed e\u017f\u017fential.\n", "p.md", OPTIONS).markdown == "It is essential.\n"
+    kyiv = replace(OPTIONS, phrases=KYIV[1:])
+    assert clean_markdown("The \u212ayiv office.\n", "p.md", kyiv).markdown == "The Kyiv office.\n"
+
+
+def test_nouns_and_phrases_outside_ascii_are_applied() -> None:
+    nouns = replace(OPTIONS, proper_nouns=OPTIONS.proper_nouns | {"минск"})
+    assert clean_markdown("In łódź and минск.\n", "p.md", nouns).markdown == "In Łódź and Минск.\n"
+    phrase = replace(OPTIONS, phrases=(Phrase("минск", "Минск"),))
+    assert clean_markdown("Winters in минск.\n", "p.md", phrase).markdown == "Winters in Минск.\n"
 
 
 @pytest.mark.parametrize("case", FIXTURE_CASES, ids=[case.id for case in FIXTURE_CASES])
