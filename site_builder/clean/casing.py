@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .rules import Edit, TextContext
+from .rules import ANY_LINE, Edit, TextContext
 from .words import SENTENCE_OPENERS
 
 _FIRST_WORD = re.compile(r"^[\s\"“‘'(\[*_]*([^\W\d_][\w’'-]*)")
@@ -91,7 +91,7 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
             if _needs_capital(word, ctx) and not _identifier(text, match.end(4)):
                 edits.append(_capital(match.start(4), word))
     nouns = ctx.options.proper_nouns
-    if nouns and (keyless(nouns) or ctx.might_contain("nouns", noun_keys(nouns), lowered=False)):
+    if nouns and ctx.might_contain("nouns", noun_keys(nouns), lowered=False):
         for match in _nouns_pattern(nouns).finditer(text):
             word = match.group(1)
             if not ctx.is_protected_word(word):
@@ -102,14 +102,9 @@ def casing(text: str, ctx: TextContext) -> list[Edit]:
 @lru_cache(maxsize=4)
 def noun_keys(nouns: frozenset[str]) -> frozenset[str]:
     """The first run of ASCII letters of each noun ("lukashenko" for "lukashenko’s", "d" for
-    "łódź"): a whole word of the document wherever the noun is written."""
-    return frozenset(m.group() for m in map(_LETTER_RUN.search, nouns) if m)
-
-
-@lru_cache(maxsize=4)
-def keyless(nouns: frozenset[str]) -> bool:
-    """Is a noun without an ASCII letter (no key to look for) among ``nouns``?"""
-    return any(not _LETTER_RUN.search(noun) for noun in nouns)
+    "łódź"): a whole word of the document wherever the noun is written.  A noun without
+    an ASCII letter ("минск") has none: :data:`ANY_LINE` stands for it."""
+    return frozenset(m.group() if m else ANY_LINE for m in map(_LETTER_RUN.search, nouns))
 
 
 _LETTER_RUN = re.compile(r"[a-z]+")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .rules import Edit, Phrase, TextContext
+from .rules import ANY_LINE, Edit, Phrase, TextContext
 
 
 def _words(find: str) -> str:
@@ -24,8 +24,9 @@ def _pattern(entries: tuple[Phrase, ...]) -> re.Pattern[str]:
 
 
 def _longest_words(entries: tuple[Phrase, ...]) -> frozenset[str]:
-    """Each entry's longest run of letters: if it is not on a line, the entry is not either."""
-    return frozenset(max(re.findall(r"[a-z]+", p.find.lower()) or [""], key=len) for p in entries)
+    """Each entry's longest run of letters: if it is not on a line, the entry is not either.
+    An entry without an ASCII letter has :data:`ANY_LINE`."""
+    return frozenset(max(re.findall(r"[a-z]+", p.find.lower()) or [ANY_LINE], key=len) for p in entries)
 
 
 _COMPILED: dict[int, tuple[tuple[Phrase, ...], frozenset[str], re.Pattern[str]]] = {}
@@ -61,8 +62,8 @@ def phrases(text: str, ctx: TextContext) -> list[Edit]:
     if not entries:
         return []
     triggers, pattern = _compiled(entries)
-    if "" not in triggers and not ctx.might_contain("phrases", triggers, lowered=True):
-        return []  # no entry's longest word on the line (an entry without an ASCII letter has none)
+    if not ctx.might_contain("phrases", triggers, lowered=True):
+        return []  # no entry's longest word on the line
     edits = []
     for match in pattern.finditer(text):
         phrase = entries[(match.lastindex or 1) - 1]

@@ -76,18 +76,13 @@ class TextContext:
 
         With the document's words, only the few wanted words the document has
         are looked for, by substring test; without, the line's words are
-        gathered and compared.  ``lowered`` compares in lower case.
+        gathered and compared.  ``lowered`` compares in lower case.  An empty
+        string in ``wanted`` (an entry with no ASCII word to look for) is on
+        every line.
         """
         if self.document is None:
-            return not wanted.isdisjoint(self.words if lowered else self.written_words)
-        hits = self.document.hits(key, wanted, lowered)
-        if not hits:
-            return False
-        text = fold(self.line.text) if lowered else self.line.text
-        for hit in hits:  # noqa: SIM110 (a plain loop: cheaper than any() over a generator)
-            if hit in text:
-                return True
-        return False
+            return ANY_LINE in wanted or not wanted.isdisjoint(self.words if lowered else self.written_words)
+        return has_hit(self.line.text, self.document.hits(key, wanted, lowered), lowered)
 
     @cached_property
     def written_words(self) -> frozenset[str]:
@@ -104,6 +99,9 @@ class TextContext:
         return word.lower() in self.options.protected_words
 
 
+ANY_LINE = ""
+"""A key that stands for every line: a rule's entry with no ASCII word to look for
+(a phrase or proper noun without an ASCII letter) puts it among its keys."""
 _WORD = re.compile(r"[A-Za-z][a-z]*")
 _RUN = re.compile(r"[A-Za-z]+")
 
@@ -162,12 +160,28 @@ class DocumentWords:
             self._hits.clear()
 
     def hits(self, key: str, wanted: AbstractSet[str], lowered: bool) -> tuple[str, ...]:
-        """The words of ``wanted`` in the document (cached under ``key``)."""
+        """The words of ``wanted`` in the document (cached under ``key``), and :data:`ANY_LINE`
+        if ``wanted`` has it: it is in every text."""
         found = self._hits.get((key, lowered))
         if found is None:
             pool = self.lowered if lowered else self.written
-            found = self._hits[(key, lowered)] = tuple(sorted(w for w in pool if w in wanted))
+            found = tuple(sorted(w for w in pool if w in wanted))
+            if ANY_LINE in wanted:
+                found = (ANY_LINE, *found)
+            self._hits[(key, lowered)] = found
         return found
+
+
+def has_hit(text: str, hits: tuple[str, ...], lowered: bool) -> bool:
+    """Is one of ``hits`` (from :meth:`DocumentWords.hits`) in ``text``, compared as they were gathered?"""
+    if not hits:
+        return False
+    if lowered:
+        text = fold(text)
+    for hit in hits:  # noqa: SIM110 (a plain loop: cheaper than any() over a generator)
+        if hit in text:
+            return True
+    return False
 
 
 TextRule = Callable[[str, TextContext], list[Edit]]

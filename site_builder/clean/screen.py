@@ -22,9 +22,9 @@ Rules that depend on the line before (whether a line starts a sentence)
 are screened as if it might, so the answer holds whatever earlier lines
 become.  The word checks rely on the rules' own word keys being complete:
 a proper noun's first run of ASCII letters, a phrase's longest, found in
-lower case as a case-insensitive pattern sees it (:func:`rules.fold`).  A
-document with a NUL in its prose, and options with a noun or phrase that has
-no ASCII letter, are not screened.
+lower case as a case-insensitive pattern sees it (:func:`rules.fold`); an
+entry with no ASCII letter has :data:`rules.ANY_LINE`, which flags every
+line.  A document with a NUL in its prose is not screened.
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from .articles import CANDIDATE as ARTICLE_CANDIDATE
-from .casing import LIST_PREFIX, keyless, noun_keys
+from .casing import LIST_PREFIX, noun_keys
 from .document import Line
 from .phrases import triggers
-from .rules import CleanOptions, DocumentWords, fold
+from .rules import CleanOptions, DocumentWords, has_hit
 from .spelling import corrections
 
 SEPARATOR = "\x00"
@@ -70,9 +70,6 @@ def lines_to_check(lines: Sequence[Line], joined: str, rules: Iterable[str], opt
     names = set(rules)
     if not names <= SCREENED or joined.count(SEPARATOR) != len(lines) - 1:
         return None  # a rule the screen does not know, or a NUL in the text itself
-    if ("casing" in names and options.proper_nouns and keyless(options.proper_nouns)) or (
-            "phrases" in names and options.phrases and "" in triggers(options.phrases)):
-        return None  # a noun or phrase without an ASCII letter: no word to look for
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line.text) + 1)
@@ -109,8 +106,5 @@ def _with_words(flagged: set[int], lines: Sequence[Line], hits: tuple[str, ...],
     if not hits:
         return
     for index, line in enumerate(lines):
-        if index in flagged:
-            continue
-        text = fold(line.text) if lowered else line.text
-        if any(hit in text for hit in hits):
+        if index not in flagged and has_hit(line.text, hits, lowered):
             flagged.add(index)

@@ -117,6 +117,7 @@ def test_a_phrase_is_found_whatever_letters_a_case_insensitive_match_allows() ->
 def test_nouns_and_phrases_outside_ascii_are_applied() -> None:
     nouns = replace(OPTIONS, proper_nouns=OPTIONS.proper_nouns | {"минск"})
     assert clean_markdown("In łódź and минск.\n", "p.md", nouns).markdown == "In Łódź and Минск.\n"
+    assert clean_markdown("Winters in минск.\n", "p.md", nouns).markdown == "Winters in Минск.\n"
     phrase = replace(OPTIONS, phrases=(Phrase("минск", "Минск"),))
     assert clean_markdown("Winters in минск.\n", "p.md", phrase).markdown == "Winters in Минск.\n"
 
