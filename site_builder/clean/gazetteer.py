@@ -61,8 +61,25 @@ def evidence(text: str) -> Evidence:
     """One text's evidence: mid-sentence capitalised words (counted) and its lower-case words."""
     # Headings and tables are title case: not evidence.
     prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "|")))
-    capitalised = Counter(match.group(1).lower() for match in _MID_SENTENCE_CAPITAL.finditer(prose))
-    return capitalised, frozenset(w for w in set(_WORD.findall(prose)) if w.islower())
+    capitalised = Counter(map(str.lower, _MID_SENTENCE_CAPITAL.findall(prose)))
+    return capitalised, frozenset(w for w in _distinct_words(prose) if w.islower())
+
+
+_NOT_IN_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_'-")})
+_NOT_FIRST = "0123456789_'-"
+
+
+def _distinct_words(text: str) -> set[str]:
+    """The distinct :data:`_WORD` matches of ``text``.
+
+    For ASCII text, from a split instead of a regex scan, in half the time: a
+    match is a run of letters, digits, ``_``, ``'`` and ``-``, from its first letter on.
+    """
+    if not text.isascii():
+        return set(_WORD.findall(text))
+    words = {run.lstrip(_NOT_FIRST) for run in set(text.translate(_NOT_IN_WORD).split())}
+    words.discard("")
+    return words
 
 
 @dataclass

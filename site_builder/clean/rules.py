@@ -123,10 +123,21 @@ def fold(text: str) -> str:
     return _ascii_twins(text).lower()
 
 
+_NOT_A_LETTER = str.maketrans({chr(c): " " for c in range(128) if not ("A" <= chr(c) <= "Z" or "a" <= chr(c) <= "z")})
+
+
+def _runs(text: str) -> set[str]:
+    """The distinct :data:`_RUN` matches of ``text``; for ASCII text, from a split instead of a
+    regex scan, in half the time."""
+    if text.isascii():
+        return set(text.translate(_NOT_A_LETTER).split())
+    return set(_RUN.findall(text))
+
+
 def _words(text: str) -> tuple[set[str], set[str]]:
     """The words of ``text`` as written (split before capitals: "i", "Phone") and in
     lower case, whole ("iphone", "imperative" for "IMPERATIVE"; see :func:`fold`)."""
-    runs = set(_RUN.findall(text))
+    runs = _runs(text)
     twins = _ascii_twins(text)
     lowered = {run.lower() for run in (runs if twins is text else set(_RUN.findall(twins)))}
     inner_capitals = [run for run in runs if not (run.islower() or run.istitle())]
