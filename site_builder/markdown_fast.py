@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -104,8 +104,9 @@ MAX_TABLE_CELLS = 0x10000
 
 _ENV_KEYS = frozenset({"person_links", "origin"})
 _BRACKETS = re.compile(r"[\[\]]")
-_TABLE_START = re.compile(r"^(?=([^\n]*)\n([ \t>]*)([-:|][-:| \t]*)$)", re.M)
-"""A line and the possible table delimiter row after it."""
+_DELIMITER_ROW = re.compile(r"\n([ \t>]*)([-:|][-:| \t]*)$", re.M)
+"""A possible table delimiter row (its quote prefix, the row) and the newline that ends the
+line before it, where a table's header would be: see :func:`_table_starts`."""
 _TILDE_LINE = re.compile(r"^.*~~~.*$", re.M)
 _TILDE_FENCE = re.compile(r"[ \t>]*~{3,}[^~]*")
 _PREFIX = re.compile(r"[ \t>]*")
@@ -118,10 +119,9 @@ _DEFINITION_THEN_TITLE = re.compile(r"^[ \t>]*\[[^\n]*\]:[^\n]*\n[ \t>]*[\"'(]",
 """A link definition and a next line that may be its title: markdown-it-py drops the whole
 definition when that title is not valid, markdown-it-pyrs keeps it without the title."""
 _EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$", re.M)
-_TABLE_THEN_ITEM = re.compile(
-    r"^[^\n]*\|[^\n]*\n[ \t>]*(?:(?!0*1[.)])[0-9]{1,9}[.)]|(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$)", re.M)
-"""A table row and then an empty item or an ordered one not numbered 1: markdown-it-py ends
-the table there, markdown-it-pyrs reads the line as one more row."""
+_ITEM_AFTER_LINE = re.compile(r"\n[ \t>]*(?:(?!0*1[.)])[0-9]{1,9}[.)]|(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$)", re.M)
+"""An empty item or an ordered one not numbered 1, and the newline before it.  After a table
+row, markdown-it-py ends the table there, markdown-it-pyrs reads the line as one more row."""
 _ODD_SPACE = re.compile(r"[^\S \t\n]")
 """Whitespace other than space, tab and newline (no-break and thin spaces, form feeds):
 markdown-it-py strips it from the ends of paragraphs, headings and cells, markdown-it-pyrs keeps it."""
@@ -146,8 +146,7 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
         return False
     if not text.endswith("\n") and ("```" in text or "~~~" in text):
         return False  # a fence left open at the end: the two differ on the last line
-    for m in _TABLE_START.finditer(text):
-        head, delimiter = m.group(1), m.group(3)
+    for head, prefix, delimiter, head_start in _table_starts(text):
         if not head.strip():
             continue
         if "|" in head and "|" in delimiter:
@@ -155,14 +154,14 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
             # that also starts a quote, heading, list or fence is read differently.
             # So is one continuing a quoted paragraph lazily, or with backslashes before pipes.
             quotes = _quotes(head)
-            if quotes != _quotes(m.group(2)) or head.lstrip(" \t>")[:1] in _MARKERS or "\\" in head:
+            if quotes != _quotes(prefix) or head.lstrip(" \t>")[:1] in _MARKERS or "\\" in head:
                 return False
-            if ">" in text and any(_quotes(line) != quotes for line in _paragraph_before(text, m.start())):
+            if ">" in text and any(_quotes(line) != quotes for line in _paragraph_before(text, head_start)):
                 return False
             continue
         if "|" in head or "|" in delimiter or ":" in delimiter:
             return False  # tables without pipes: the two parsers do not agree on them
-    if "\\|" in text and _TABLE_START.search(text):
+    if "\\|" in text and _DELIMITER_ROW.search(text):
         return False  # a table with escaped pipes: the two split its cells differently
     if "![" in text and _DELIMITER_BY_SPECIAL.search(text):
         return False  # see _DELIMITER_BY_SPECIAL
@@ -172,8 +171,8 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
         return False  # runs of three or more tildes delimit strikethrough differently
     if ">" in text and (_EMPTY_ITEM.search(text) or _ORDERED_NOT_ONE.search(text)):
         return False  # an empty item or one not numbered 1 ends a quoted paragraph in markdown-it-py only
-    if "|" in text and _TABLE_THEN_ITEM.search(text):
-        return False  # see _TABLE_THEN_ITEM
+    if "|" in text and any("|" in _line_before(text, m.start()) for m in _ITEM_AFTER_LINE.finditer(text)):
+        return False  # see _ITEM_AFTER_LINE
     if not text.isascii():
         if _ODD_SPACE.search(text):
             return False  # see _ODD_SPACE
@@ -191,6 +190,23 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
             if depth >= MAX_BRACKET_DEPTH:
                 return False
     return True
+
+
+def _table_starts(text: str) -> Iterator[tuple[str, str, str, int]]:
+    """(header line, the delimiter row's quote prefix, the row, the header's offset) for every
+    line followed by a possible delimiter row, in order.
+
+    The scan looks for the rows, which start after a newline, rather than trying
+    every line as a header: nearly every line is prose that no row follows.
+    """
+    for m in _DELIMITER_ROW.finditer(text):
+        head_start = text.rfind("\n", 0, m.start()) + 1
+        yield text[head_start:m.start()], m.group(1), m.group(2), head_start
+
+
+def _line_before(text: str, newline: int) -> str:
+    """The line that the newline at offset ``newline`` ends."""
+    return text[text.rfind("\n", 0, newline) + 1:newline]
 
 
 def _quotes(line: str) -> int:

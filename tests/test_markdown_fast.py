@@ -10,6 +10,7 @@ Markdown; ``bench/markdown_bench.py`` measures the gain.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -308,3 +309,24 @@ def test_person_links_scan_where_the_hits_cannot_say() -> None:
     html = render_markdown(body, "", False, {"person_links": person_links(matcher, URLS, body, hits)})
     assert matcher.scans == 1  # the first paragraph's text has a space where the source has "&#32;"
     assert html.count('class="person-link"') == 2
+
+
+# The line patterns can_try used before it looked for delimiter rows and items from the newline
+# before them: the new scans must find exactly what these found.
+_OLD_TABLE_START = re.compile(r"^(?=([^\n]*)\n([ \t>]*)([-:|][-:| \t]*)$)", re.M)
+_OLD_TABLE_THEN_ITEM = re.compile(
+    r"^[^\n]*\|[^\n]*\n[ \t>]*(?:(?!0*1[.)])[0-9]{1,9}[.)]|(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$)", re.M)
+LINE_PIECES = ["", " ", "\t", ">", "> ", "|", "-", ":", "---", "|---|", "| a |", "1.", "2)", "01.", "0.",
+               "-", "*", "+", "a", "Beta", "\\", "\r", "#", "~~~", "```"]
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.lists(st.sampled_from(LINE_PIECES), max_size=4).map("".join), max_size=6).map("\n".join))
+@example("h|x\n|---|\n|-|\n2. item")
+def test_table_scans_find_what_the_line_patterns_found(text: str) -> None:
+    old = [(m.group(1), m.group(2), m.group(3), m.start()) for m in _OLD_TABLE_START.finditer(text)]
+    assert list(markdown_fast._table_starts(text)) == old
+    assert (markdown_fast._DELIMITER_ROW.search(text) is not None) == (_OLD_TABLE_START.search(text) is not None)
+    new_item = any("|" in markdown_fast._line_before(text, m.start())
+                   for m in markdown_fast._ITEM_AFTER_LINE.finditer(text))
+    assert new_item == (_OLD_TABLE_THEN_ITEM.search(text) is not None)
