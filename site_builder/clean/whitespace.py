@@ -25,7 +25,8 @@ def whitespace(text: str, path: str, first_line: int = 1) -> tuple[str, list[Cha
     changes: list[Change] = []
     if "\r" in text:
         text = _crlf(text, path, first_line, changes)
-    special = _SPECIAL.search(text) is not None
+    # Every special character is non-ASCII: isascii() answers for most texts, far sooner than a scan.
+    special = not text.isascii() and _SPECIAL.search(text) is not None
     for index, line in enumerate(text.split("\n")):
         if not (line.endswith(_TRAILING_CHARS) or (special and _SPECIAL.search(line))):
             out.append(line)  # the common case: nothing to do on this line
@@ -72,8 +73,8 @@ def column_maps(original: str, first_line: int = 1) -> dict[int, list[int]]:
     Later rules see the cleaned line; their change columns are mapped back
     through this so that they still point into the source file.
     """
-    if not _ZERO_WIDTH_ANY.search(original):
-        return {}  # the common case
+    if original.isascii() or not _ZERO_WIDTH_ANY.search(original):
+        return {}  # the common case (zero-width characters are not ASCII)
     maps: dict[int, list[int]] = {}
     for index, line in enumerate(original.replace("\r\n", "\n").split("\n")):
         if not _ZERO_WIDTH_ANY.search(line):
