@@ -22,10 +22,12 @@ memos, so the parent never renders a page again only to collect it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -62,6 +64,25 @@ _JOB: _Job | None = None
 
 _Result = tuple["Article | None", str | None, list[Diagnostic], dict[str, Any], dict[str, Any], set[str], set[str],
                 tuple[str, str] | None]
+
+
+@contextlib.contextmanager
+def forked_pool(processes: int) -> Iterator[Any]:
+    """A pool of ``processes`` forked workers, with the parent's objects left out of their garbage collection.
+
+    Python's documented recipe for fork without exec (``gc.freeze``): the
+    objects the workers inherit are moved out of the collector's reach before
+    the fork and put back once the pool is closed.  A worker's collections
+    then walk only what it allocated, instead of every document and article of
+    the build, and they no longer write into the inherited objects, which made
+    the kernel copy those pages into each worker.
+    """
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def workers() -> int:
@@ -136,9 +157,8 @@ def prepare_all(
     global _JOB
     _JOB = _Job(prepare, docs, options, options_key, people, topics, config, today, cache)
     try:
-        context = multiprocessing.get_context("fork")
         chunk = max(1, len(docs) // (processes * 8))
-        with context.Pool(processes) as pool:
+        with forked_pool(processes) as pool:
             for index, (article, hit, items, cleaned, enriched, used_cleaned, used_enriched, keys) in enumerate(
                     pool.imap(_one, range(probe, len(docs)), chunksize=chunk), start=probe):
                 if keys is not None:
@@ -212,7 +232,7 @@ def map_recorded(task: Callable[[int], R], count: int, memos: Sequence[Memo[Any]
     global _RECORDED
     _RECORDED = (task, memos)
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with forked_pool(processes) as pool:
             chunk = max(1, count // (processes * 8))
             for index, (done, effects) in enumerate(pool.imap(_run_recorded, range(count), chunksize=chunk)):
                 if done is None:

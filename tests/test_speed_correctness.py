@@ -197,6 +197,18 @@ def test_parallel_path_really_forks(full_site: Path, monkeypatch: pytest.MonkeyP
     assert len(pids.read_text().split()) == 5 and len(seen - {str(os.getpid())}) >= 1
 
 
+def _frozen(_: int) -> int:
+    return gc.get_freeze_count()
+
+
+def test_workers_leave_the_inherited_objects_out_of_their_garbage_collection() -> None:
+    """The objects a worker inherits are frozen (gc.freeze) in it; the parent gets them back after the pool."""
+    before = gc.get_freeze_count()
+    counts = parallel.map_ordered(_frozen, parallel.MIN_PARALLEL, processes=2)
+    assert min(counts) > before
+    assert gc.get_freeze_count() == before
+
+
 def test_parallel_render_renders_each_page_once_in_the_workers(full_site: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     _parallel(monkeypatch)
