@@ -153,15 +153,16 @@ def enrich(
     if not SLUG_RE.match(slug):
         raise SiteError(SourceLocation(doc.path, doc.meta_lines.get("slug")), "front matter",
                         f"invalid slug {slug!r}")
+    matcher = matcher_for(people)
     for key, registry in (("people", people), ("topics", topics)):
         listed = meta.get(key, ())
-        known = {entry.slug for entry in registry} if listed else set()
+        # The people's slugs are the matcher's, made once per registry rather than once per article.
+        known = matcher.order if key == "people" else {entry.slug for entry in registry} if listed else ()
         for item in listed:
             if item not in known:
                 raise SiteError(SourceLocation(doc.path, doc.meta_lines.get(key)), "front matter",
                                 f"unknown {'person' if key == 'people' else 'topic'} '{item}'",
                                 f"add content/{key}/{item}.md or fix the slug")
-    matcher = matcher_for(people)
     hits = matcher.full_names(f"{title}\n{body}")
     mentions = first_mentions(hits)
     person_slugs = meta.get("people")
