@@ -154,11 +154,10 @@ def enrich(
         raise SiteError(SourceLocation(doc.path, doc.meta_lines.get("slug")), "front matter",
                         f"invalid slug {slug!r}")
     matcher = matcher_for(people)
-    for key, registry in (("people", people), ("topics", topics)):
-        listed = meta.get(key, ())
-        # The people's slugs are the matcher's, made once per registry rather than once per article.
-        known = matcher.order if key == "people" else {entry.slug for entry in registry} if listed else ()
-        for item in listed:
+    # The people's slugs are the matcher's, made once per registry rather than once per article.
+    registered_topics = {topic.slug for topic in topics} if meta.get("topics") else set()
+    for key, known in (("people", matcher.order.keys()), ("topics", registered_topics)):
+        for item in meta.get(key, ()):
             if item not in known:
                 raise SiteError(SourceLocation(doc.path, doc.meta_lines.get(key)), "front matter",
                                 f"unknown {'person' if key == 'people' else 'topic'} '{item}'",

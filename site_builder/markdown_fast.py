@@ -200,8 +200,8 @@ def _table_starts(text: str) -> Iterator[tuple[str, str, str, int]]:
     every line as a header: nearly every line is prose that no row follows.
     """
     for m in _DELIMITER_ROW.finditer(text):
-        head_start = text.rfind("\n", 0, m.start()) + 1
-        yield text[head_start:m.start()], m.group(1), m.group(2), head_start
+        head = _line_before(text, m.start())
+        yield head, m.group(1), m.group(2), m.start() - len(head)
 
 
 def _line_before(text: str, newline: int) -> str:

@@ -26,6 +26,7 @@ import contextlib
 import datetime as dt
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ _Result = tuple["Article | None", str | None, list[Diagnostic], dict[str, Any], 
 
 
 @contextlib.contextmanager
-def forked_pool(processes: int) -> Iterator[Any]:
+def forked_pool(processes: int) -> Iterator[multiprocessing.pool.Pool]:
     """A pool of ``processes`` forked workers, with the parent's objects left out of their garbage collection.
 
     Python's documented recipe for fork without exec (``gc.freeze``): the

@@ -139,7 +139,7 @@ def _words(text: str) -> tuple[set[str], set[str]]:
     lower case, whole ("iphone", "imperative" for "IMPERATIVE"; see :func:`fold`)."""
     runs = _runs(text)
     twins = _ascii_twins(text)
-    lowered = {run.lower() for run in (runs if twins is text else set(_RUN.findall(twins)))}
+    lowered = {run.lower() for run in (runs if twins is text else _runs(twins))}
     inner_capitals = [run for run in runs if not (run.islower() or run.istitle())]
     if not inner_capitals:
         return runs, lowered  # the usual prose: every run is one written word
