@@ -311,9 +311,11 @@ def test_write_refuses_escaping_and_duplicate_paths(tmp_path: Path) -> None:
     assert (out / "index.html").read_bytes() == b"keep"
 
 
+@pytest.mark.parametrize("lead", ["", "Intro.\n\n", "Intro.\n"])
 @pytest.mark.parametrize("depth", range(1, 26))
 @pytest.mark.parametrize("style", ["quote", "list", "ordered", "inline-list"])
-def test_nesting_prefilter_agrees_with_the_full_parse(depth: int, style: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nesting_prefilter_agrees_with_the_full_parse(lead: str, depth: int, style: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from site_builder import markdown
 
     if style == "quote":
@@ -324,6 +326,7 @@ def test_nesting_prefilter_agrees_with_the_full_parse(depth: int, style: str, mo
         text = "".join("   " * i + "1. item\n" for i in range(depth))
     else:
         text = "- " * depth + "deep\n"
+    text = lead + text
 
     def verdict() -> bool:
         try:
@@ -333,5 +336,7 @@ def test_nesting_prefilter_agrees_with_the_full_parse(depth: int, style: str, mo
         return True
 
     fast = verdict()
-    monkeypatch.setattr(markdown, "MIN_DEEP_PREFIX", 0)
+    monkeypatch.setattr(markdown, "_may_nest_deeply", lambda text: True)  # always the full parse
     assert fast == verdict()
+    if depth in (1, 25):
+        assert fast == (depth == 1)  # the prefilter must not let the deepest through
