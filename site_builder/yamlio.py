@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import SiteError, SourceLocation
+from .yaml_fast import simple_mapping
 
 try:  # libyaml is several times faster; fall back to pure Python.
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -35,6 +36,15 @@ def load_mapping(
     file (``first_line`` is the file line of the text's first line).  Raises
     :class:`SiteError` naming the file and line on any problem.
     """
+    if not text.strip():
+        return {}, {}
+    simple = simple_mapping(text, first_line)  # one plain line per key: read without PyYAML
+    return simple if simple is not None else full_mapping(text, path, first_line, topic)
+
+
+def full_mapping(text: str, path: str, first_line: int = 1,
+                 topic: str = "front matter") -> tuple[dict[str, Any], dict[str, int]]:
+    """:func:`load_mapping` by PyYAML alone, for text of any shape."""
     if not text.strip():
         return {}, {}
     try:
