@@ -48,6 +48,7 @@ from pathlib import Path
 import proctree
 from clean_state import Trash
 
+from site_builder.search import pagefind_program
 from site_builder.urls import SEARCHABLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -331,13 +332,14 @@ def then_pagefind(cmd: list[str], out: Path, search: bool) -> list[str]:
 
     This is how a Hugo or Pelican site gets the search our sites have: the
     generator, then Pagefind over its output (``hugo`` then ``pagefind --site
-    public`` is how public Hugo sites with search build).  The same Pagefind as ours (this venv's) reads the same pages,
-    article pages and the person and topic pages (``urls.SEARCHABLE``), and
+    public`` is how public Hugo sites with search build).  The same Pagefind
+    as ours (this venv's binary, started as our build starts it) reads the
+    same pages, article pages and the person and topic pages (``urls.SEARCHABLE``), and
     writes to ``pagefind/``; one shell runs both, so the timing counts both.
     """
     if not search:
         return cmd
-    index = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", SEARCHABLE,
+    index = [*pagefind_program(), "--site", str(out), "--glob", SEARCHABLE,
              "--output-subdir", "pagefind", "--silent"]
     return ["sh", "-c", f"{shlex.join(cmd)} && {shlex.join(index)}"]
 

@@ -14,13 +14,18 @@ and topic) enter the index, and elements marked ``data-pagefind-ignore``
 (breadcrumbs, lists of other pages) are left out of it.  Pagefind reads only
 the files that can hold such a page (:data:`urls.SEARCHABLE`): parsing the
 list pages only to skip them took a quarter of its time.  The binary comes
-from the ``pagefind[extended]`` package on PyPI and is run as
-``python -m pagefind``.
+from the ``pagefind[extended]`` package on PyPI and is run directly, found as
+``python -m pagefind`` finds it: that wrapper takes 60 ms to start before it
+replaces itself with the binary.  The dev server's background runs still go
+through it, so that their lower priority is set before the binary starts its
+threads; and so does any run where no binary package is installed, which
+then says what is missing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import subprocess
 import sys
@@ -36,10 +41,30 @@ BUNDLE_DIR = "pagefind"
 TIMEOUT_SECONDS = 300
 BACKGROUND_NICENESS = 10
 
-def pagefind_command(site_dir: Path, bundle: Path | None = None) -> list[str]:
+WRAPPER = [sys.executable, "-m", "pagefind"]
+"""Pagefind's Python entry point, which finds the binary and replaces itself with it."""
+
+
+def pagefind_program() -> list[str]:
+    """How to start Pagefind: its binary, looked up as :data:`WRAPPER` looks it up
+    (``PAGEFIND_BINARY_PATH``, then the extended binary package, then the standard one),
+    or the wrapper itself when neither package is there."""
+    given = os.environ.get("PAGEFIND_BINARY_PATH")
+    if given:
+        return [given]
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            return [str(importlib.import_module(package).get_executable())]
+        except (ImportError, FileNotFoundError):
+            continue
+    return WRAPPER
+
+
+def pagefind_command(site_dir: Path, bundle: Path | None = None, program: list[str] | None = None) -> list[str]:
     """The command line that indexes ``site_dir`` quietly, into ``bundle`` or its ``pagefind/``."""
     where = ["--output-path", str(bundle.resolve())] if bundle else ["--output-subdir", BUNDLE_DIR]
-    return [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--glob", urls.SEARCHABLE, *where, "--silent"]
+    return [*(program or pagefind_program()), "--site", str(site_dir), "--glob", urls.SEARCHABLE, *where,
+            "--silent"]
 
 
 def index_site(site_dir: Path, bundle: Path | None = None, background: bool = False,
@@ -56,7 +81,9 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     where = SourceLocation(display_path(site_dir))
     bundle_dir = bundle or site_dir / BUNDLE_DIR
     try:
-        with subprocess.Popen(pagefind_command(site_dir, bundle), stdout=subprocess.PIPE,
+        # In the background, the wrapper: its priority is set before the binary starts its threads.
+        command = pagefind_command(site_dir, bundle, WRAPPER if background else None)
+        with subprocess.Popen(command, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, start_new_session=background) as proc:
             if background:
                 # Before Python has started Pagefind's binary, which inherits it.

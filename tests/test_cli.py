@@ -8,10 +8,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sitetools import ROOT, SEEDS
 
+from site_builder import search
 from site_builder.cli import main
+from site_builder.errors import SiteError
 
 
 def tree_hash(root: Path) -> str:
@@ -91,29 +95,34 @@ def test_seeds_are_the_shared_seeds_byte_for_byte() -> None:
 
 
 FAKE_PAGEFIND = '''\
-"""Stands in for ``python -m pagefind``: notes who started it, then fails or runs the real one."""
+"""Stands in for Pagefind's binary: notes who started it, then fails or runs the real one."""
 import json, os, sys
 parent = os.getppid()
 with open(f"/proc/{parent}/maps") as maps, open(f"/proc/{parent}/cmdline", "rb") as cmdline:
-    seen = {"parent": parent, "maps": maps.read(), "cmdline": cmdline.read().decode().split("\\0")}
+    seen = {"parent": parent, "maps": maps.read(), "cmdline": cmdline.read().decode().split("\\0"),
+            "argv": sys.argv, "nice": os.nice(0)}
 with open(os.environ["FAKE_PAGEFIND_LOG"], "w") as log:
     json.dump(seen, log)
 if os.environ.get("FAKE_PAGEFIND_FAIL"):
     sys.stderr.write("Error: the index could not be written\\n")
     sys.exit(1)
-import pagefind_bin_extended
-pagefind_bin_extended.cli()
+real = os.environ["FAKE_PAGEFIND_REAL"]
+os.execv(real, [real, *sys.argv[1:]])
 '''
 
 
 def _program_with_fake_pagefind(tmp_path: Path, fail: bool) -> tuple[dict[str, str], Path]:
-    """An environment in which the build's ``python -m pagefind`` is :data:`FAKE_PAGEFIND`."""
-    package = tmp_path / "fake" / "pagefind"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "__main__.py").write_text(FAKE_PAGEFIND)
+    """An environment in which the build's Pagefind binary is :data:`FAKE_PAGEFIND`.
+
+    It is named the way ``python -m pagefind`` and the build both honour, ``PAGEFIND_BINARY_PATH``.
+    """
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text(f"#!{sys.executable}\n{FAKE_PAGEFIND}")
+    fake.chmod(0o755)
     log = tmp_path / "pagefind.json"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "fake"), *sys.path]),
+    real = search.pagefind_program()
+    assert len(real) == 1, real  # the binary package is installed with the project
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(fake), "FAKE_PAGEFIND_REAL": real[0],
            "FAKE_PAGEFIND_LOG": str(log), "SOURCE_DATE_EPOCH": "1765584000"}
     if fail:
         env["FAKE_PAGEFIND_FAIL"] = "1"
@@ -134,9 +143,37 @@ def test_the_program_runs_the_search_index_in_a_process_that_holds_none_of_the_b
     # The same process (its id, its streams), now a small Python that loaded neither YAML nor Jinja.
     assert seen["parent"] == proc.pid
     assert "from site_builder.finish import main" in seen["cmdline"][2]
+    assert seen["argv"][0] == str(tmp_path / "fake-pagefind")
     assert "_yaml" not in seen["maps"] and "markupsafe" not in seen["maps"]
     assert (full_site / "public" / "pagefind" / "pagefind.js").is_file()
     assert sorted(p.name for p in full_site.iterdir() if p.name.startswith(".public")) == []
+
+
+def test_pagefind_is_started_as_its_binary_unless_in_the_background(
+        full_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wrapper costs 60 ms a build; the dev server's background runs keep it, so that the
+    lower priority is set before the binary starts its threads."""
+    binary = search.pagefind_program()
+    assert binary != search.WRAPPER and Path(binary[0]).name.startswith("pagefind")
+    assert search.pagefind_command(tmp_path)[0] == binary[0]
+    env, log = _program_with_fake_pagefind(tmp_path, fail=True)
+    for key in ("PAGEFIND_BINARY_PATH", "FAKE_PAGEFIND_LOG", "FAKE_PAGEFIND_FAIL"):
+        monkeypatch.setenv(key, env[key])
+    assert search.pagefind_program() == [env["PAGEFIND_BINARY_PATH"]]
+    started: list[list[str]] = []
+    popen = subprocess.Popen
+
+    def spy(args: list[str], **kwargs: Any) -> subprocess.Popen[str]:
+        started.append(args)
+        return popen(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", spy)
+    for background, nice in ((False, os.nice(0)), (True, os.nice(0) + search.BACKGROUND_NICENESS)):
+        with pytest.raises(SiteError, match="the index could not be written"):
+            search.index_site(full_site / "content", background=background)
+        assert started.pop()[:3] == (search.WRAPPER if background else [env["PAGEFIND_BINARY_PATH"], "--site",
+                                                                         str(full_site / "content")])
+        assert json.loads(log.read_text())["nice"] == min(nice, 19)  # the wrapper honours PAGEFIND_BINARY_PATH
 
 
 def test_a_search_index_that_fails_publishes_nothing_and_says_so(full_site: Path, tmp_path: Path) -> None:
