@@ -35,7 +35,10 @@ and the caller renders that document with markdown-it-py instead:
   trims it from the ends of blocks, markdown-it-pyrs keeps it;
 - emphasis markers against a non-ASCII symbol (``€``, ``©``), which only
   markdown-it-py counts as punctuation;
-- a table row followed by an empty item or an ordered item not numbered 1;
+- three or more emphasis markers in a row, or ``*`` against ``_`` (but for a
+  thematic break such as ``***``): markdown-it-pyrs pairs some such runs differently;
+- a table row (or any line after a pipe, with no empty line between) followed by an
+  empty item or an ordered item not numbered 1;
 - a URL with whitespace, written as an entity, at either end;
 - a code span over more than one line (markdown-it-pyrs drops spaces at
   the line end inside it);
@@ -121,13 +124,20 @@ definition when that title is not valid, markdown-it-pyrs keeps it without the t
 _EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$", re.M)
 _ITEM_AFTER_LINE = re.compile(r"\n[ \t>]*(?:(?!0*1[.)])[0-9]{1,9}[.)]|(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$)", re.M)
 """An empty item or an ordered one not numbered 1, and the newline before it.  After a table
-row, markdown-it-py ends the table there, markdown-it-pyrs reads the line as one more row."""
+row (with a pipe or not), markdown-it-py ends the table there, markdown-it-pyrs reads the line
+as one more row."""
 _ODD_SPACE = re.compile(r"[^\S \t\n]")
 """Whitespace other than space, tab and newline (no-break and thin spaces, form feeds):
 markdown-it-py strips it from the ends of paragraphs, headings and cells, markdown-it-pyrs keeps it."""
 _DELIMITER_BY_NON_ASCII = re.compile(r"[*_~]([^\x00-\x7f])|([^\x00-\x7f])[*_~]")
 """Emphasis markers against a non-ASCII character: markdown-it-py counts symbols such as
 ``€`` and ``©`` as punctuation when it decides whether they open or close, markdown-it-pyrs does not."""
+_MIXED_DELIMITERS = re.compile(r"[*_]{3,}|\*_|_\*")
+"""Three or more emphasis markers in a row, or ``*`` against ``_``: markdown-it-pyrs 0.4.0
+pairs some such runs differently (``__a_b a_b*_ *x*``, ``a**a_b*)***.*``).  Random lines
+of markers, letters and punctuation without them (290,000 that can_try let through)
+rendered the same in both."""
+_THEMATIC_BREAK = re.compile(r"[ \t>]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?([-*_])(?:[ \t]*\1){2,}[ \t]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _HOST_END = re.compile(r"[/?#]")
 
@@ -171,7 +181,7 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
         return False  # runs of three or more tildes delimit strikethrough differently
     if ">" in text and (_EMPTY_ITEM.search(text) or _ORDERED_NOT_ONE.search(text)):
         return False  # an empty item or one not numbered 1 ends a quoted paragraph in markdown-it-py only
-    if "|" in text and any("|" in _line_before(text, m.start()) for m in _ITEM_AFTER_LINE.finditer(text)):
+    if "|" in text and any("|" in _lines_before(text, m.start()) for m in _ITEM_AFTER_LINE.finditer(text)):
         return False  # see _ITEM_AFTER_LINE
     if not text.isascii():
         if _ODD_SPACE.search(text):
@@ -181,6 +191,9 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
                 return False  # see _DELIMITER_BY_NON_ASCII
     if "`" in text and "[" in text:
         return False  # markdown-it-pyrs 0.4.0 panics on an unclosed code span in a link label ("[`")
+    if ("**" in text or "__" in text or "*_" in text or "_*" in text) and any(
+            not _THEMATIC_BREAK.fullmatch(_line_at(text, m.start())) for m in _MIXED_DELIMITERS.finditer(text)):
+        return False  # see _MIXED_DELIMITERS (a rule such as "***" is no emphasis)
     if env and not _ENV_KEYS.issuperset(env):
         return False
     if text.count("[") >= MAX_BRACKET_DEPTH:
@@ -207,6 +220,18 @@ def _table_starts(text: str) -> Iterator[tuple[str, str, str, int]]:
 def _line_before(text: str, newline: int) -> str:
     """The line that the newline at offset ``newline`` ends."""
     return text[text.rfind("\n", 0, newline) + 1:newline]
+
+
+def _line_at(text: str, offset: int) -> str:
+    """The line that holds offset ``offset``."""
+    end = text.find("\n", offset)
+    return text[text.rfind("\n", 0, offset) + 1:end if end >= 0 else len(text)]
+
+
+def _lines_before(text: str, newline: int) -> str:
+    """The lines since the last empty one up to the newline at offset ``newline``: a table's
+    rows, if it is in one (its body goes on over lines without pipes)."""
+    return text[text.rfind("\n\n", 0, newline) + 1:newline]
 
 
 def _quotes(line: str) -> int:

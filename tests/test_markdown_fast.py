@@ -224,11 +224,22 @@ def test_generated_markdown_with_raw_html_allowed(text: str, origin: str) -> Non
     "[x](&#32;/a)\n", "[x](&nbsp;//evil.example)\n", "![x](&nbsp;https://evil.example/p.png)\n",
     "[x](&Tab;javascript:alert(1))\n", "[r]\n\n[r]: &nbsp;/a\n",  # whitespace entities around a URL
     "| a |\n|---|\n2. x\n", "| a |\n|---|\n| b |\n1.\n", "| a |\n|---|\n*\n",  # a table, then an item
+    "| a |\n|---|\n| b\nc\n1.\nd |\n",  # ... after a row without a pipe, which is a row too
+    "__a_b a_b*_ *x*\n", " a**a_b*)***.*\n", "**.____ba*ba*b***a*b\n",  # runs markdown-it-pyrs pairs otherwise
+    "- ***\n\n> ___\n\n* * *\n\nx *y*\n",  # rules, not emphasis: the fast path keeps them
 ])
 def test_fallback_cases_render_identically(text: str) -> None:
     env = {"person_links": person_links(matcher_for(PEOPLE), URLS)}
     fast, reference = _both(text, "https://site.example", False, env)
     assert fast == reference
+
+
+@pytest.mark.parametrize(("text", "fast"), [
+    ("- ***\n\n> ___\n\n* * *\n\n1. - - -\n\nx *y* **z**\n", True),  # rules, and emphasis of two
+    ("***bold italic***\n", False), ("*a*_b_\n", False), ("x\n\n***\ny\n", True),
+])
+def test_runs_of_emphasis_markers_fall_back_but_rules_do_not(text: str, fast: bool) -> None:
+    assert markdown_fast.can_try(text, None) is fast
 
 
 def test_fallback_leaves_person_links_untouched() -> None:
@@ -309,6 +320,95 @@ def test_person_links_scan_where_the_hits_cannot_say() -> None:
     html = render_markdown(body, "", False, {"person_links": person_links(matcher, URLS, body, hits)})
     assert matcher.scans == 1  # the first paragraph's text has a space where the source has "&#32;"
     assert html.count('class="person-link"') == 2
+
+
+# -- prose markup only (no links, code, entities or escapes), densely: emphasis, headings,
+# lists, quotes, tables and person links.  This generator found the two parsers pairing
+# emphasis runs differently and reading a table's rows differently (see can_try).
+
+PLAIN_WORDS = [*(w for w in WORDS if not re.search(r"[\[\]<`~&\\^]", w)), "Maria Kalesnikava Junior",
+               '"Maria Kalesnikava"', "Maria Kalesnikava,", "Babaryka.", "x > y", "Kalesnikava Junior", "Name"]
+
+
+@st.composite
+def plain_inline(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 6))):
+        if depth < 2 and draw(st.integers(0, 3)) == 0:
+            mark = draw(st.sampled_from(["*", "_", "**", "__"]))
+            parts.append(mark + draw(plain_inline(depth + 1)) + draw(st.sampled_from([mark, "", "*"])))
+        else:
+            parts.append(draw(st.sampled_from(PLAIN_WORDS)))
+    return draw(st.sampled_from([" ", " ", "", "\n", "  \n"])).join(parts)
+
+
+@st.composite
+def plain_block(draw: st.DrawFn, depth: int = 0) -> str:
+    kinds = ["para", "para", "heading", "setext", "list", "table", "code", "quote", "hr"]
+    kind = draw(st.sampled_from(kinds if depth < 4 else ["para", "heading"]))
+    if kind == "para":
+        return draw(plain_inline())
+    if kind == "heading":
+        return "#" * draw(st.integers(1, 7)) + draw(st.sampled_from([" ", "", "  "])) + draw(plain_inline())
+    if kind == "setext":
+        return draw(plain_inline()) + "\n" + draw(st.sampled_from(["===", "---", "-"]))
+    if kind == "list":
+        marker = draw(st.sampled_from(["-", "*", "+", "1.", "3)", "0."]))
+        indent = " " * (len(marker) + 1)
+        items = []
+        for _ in range(draw(st.integers(1, 4))):
+            body = draw(st.lists(plain_block(depth + 1), min_size=1, max_size=3))
+            items.append(marker + " " + draw(st.sampled_from(["\n", "\n\n"])).join(body).replace("\n", "\n" + indent))
+        return draw(st.sampled_from(["\n", "\n\n"])).join(items)
+    if kind == "table":
+        cols = draw(st.integers(1, 4))
+        head = "| " + " | ".join(draw(plain_inline(2)) for _ in range(cols)) + " |"
+        delim = "|" + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:", "-"])) for _ in range(cols)) + "|"
+        rows = ["| " + " | ".join(draw(plain_inline(2)) for _ in range(draw(st.integers(0, cols + 1)))) + " |"
+                for _ in range(draw(st.integers(0, 3)))]
+        return "\n".join([head, delim, *rows]).replace("\n\n", "\n")
+    if kind == "code":
+        return "    " + draw(st.sampled_from(PLAIN_WORDS)) + "\n    " + draw(st.sampled_from(PLAIN_WORDS))
+    if kind == "quote":
+        inner = draw(st.lists(plain_block(depth + 1), min_size=1, max_size=2))
+        return "> " + "\n\n".join(inner).replace("\n", "\n> ")
+    return draw(st.sampled_from(["***", "---", "___", "- - -"]))
+
+
+@st.composite
+def plain_documents(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(["\n\n", "\n"])).join(draw(st.lists(plain_block(), min_size=1, max_size=6)))
+    return text + draw(st.sampled_from(["\n", "\n", ""]))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plain_documents(), st.sampled_from(ORIGINS), st.sampled_from(["none", "scan", "hits"]),
+       st.sampled_from(ARTICLE_TITLES))
+@example("## Maria Kalesnikava\n\nMaria Kalesnikava spoke.\n", "", "hits", "Report")  # not linked in a heading
+@example("| Maria Kalesnikava | b |\n|---|---|\n| Viktor Babaryka | c |\n", "", "scan", "Report")
+@example("    Maria Kalesnikava\n\nMaria Kalesnikava\n", "", "scan", "Report")  # nor in code
+@example("Maria\nKalesnikava and Maria Kalesnikava\n", "", "hits", "Report")  # a line break ends a text
+@example("## A\n\n## A\n\n### a\n", "", "none", "Report")  # ids made unique in order
+def test_prose_markup_renders_identically(text: str, origin: str, links: str, title: str) -> None:
+    matcher = matcher_for([*PEOPLE, JUNIOR, TAIL])
+    env = None
+    if links == "scan":
+        env = {"person_links": person_links(matcher, HIT_URLS)}
+    elif links == "hits":
+        hits = name_hits(matcher, matcher.full_names(f"{title}\n{text}"), len(title) + 1)
+        env = {"person_links": person_links(matcher, HIT_URLS, text, hits)}
+    fast, reference = _both(text, origin, False, env)
+    assert fast == reference
+
+
+@pytest.mark.parametrize("text", [
+    "\n".join("  " * i + "- level" for i in range(25)), ">" * 25 + " deep",
+    "\n".join("  " * i + "- level" for i in range(9)), ">" * 17 + " deep", ">" * 18 + " deep",
+])
+def test_prose_markup_nested_deeply_renders_identically(text: str) -> None:
+    env = {"person_links": person_links(matcher_for(PEOPLE), URLS)}
+    fast, reference = _both(text, "https://site.example", False, env)
+    assert fast == reference
 
 
 # The line patterns can_try used before it looked for delimiter rows and items from the newline
