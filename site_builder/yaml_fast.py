@@ -49,14 +49,13 @@ carriage returns too, which only the full parser handles.  (Written as the
 characters refused: the class of those allowed takes 7 ms to compile.)"""
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 """Characters a plain scalar may not start with (or only in forms not taken here)."""
-_QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
+_QUOTED_TEXT = r'"([^"\\]*)"|\'([^\']*)\''
+"""A double- or single-quoted text without escapes: its content in group 1 or 2."""
+_QUOTED = re.compile(_QUOTED_TEXT)
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_FLOW_PLAIN = re.compile(r"[^ ,\[\]{}:#\"'][^,\[\]{}:#\"']*")
-"""An item of a one-line list without quotes: no flow indicators, colons or hashes
-(its spaces around are stripped before)."""
-_FLOW_ITEM = re.compile(r' *(?:"([^"\\]*)"|\'([^\']*)\'|([^ ,\[\]{}:#"\'][^,\[\]{}:#"\']*)) *(,|\])')
-"""One item of a one-line list with quotes, and what follows it: a quoted text, or a
-plain one as above (with the spaces after it)."""
+_FLOW_ITEM = re.compile(rf' *(?:{_QUOTED_TEXT}|([^ ,\[\]{{}}:#"\'][^,\[\]{{}}:#"\']*)) *(,|\])')
+"""One item of a one-line list, and what follows it: a quoted text, or a plain one without
+flow indicators, colons or hashes (with the spaces after it)."""
 
 
 def simple_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] | None:
@@ -128,13 +127,6 @@ def _flow_list(raw: str) -> list[str] | None:
     """``[a, "b", c d]`` as a list of strings; None for any other list."""
     if raw == "[]":
         return []
-    if not raw.endswith("]"):
-        return None
-    if '"' not in raw and "'" not in raw:
-        words = [item.strip(" ") for item in raw[1:-1].split(",")]
-        if all(_FLOW_PLAIN.fullmatch(word) and _plain(word, block=False) is not None for word in words):
-            return words
-        return None
     items: list[str] = []
     at = 1
     while True:
