@@ -141,6 +141,35 @@ def inline(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 @st.composite
+def list_of(draw: st.DrawFn, item: st.SearchStrategy[str], markers: list[str]) -> str:
+    """A list of one to four items, each of blocks drawn from ``item``, tight or loose."""
+    marker = draw(st.sampled_from(markers))
+    indent = " " * (len(marker) + 1)
+    sep = draw(st.sampled_from(["\n", "\n\n"]))
+    items = []
+    for _ in range(draw(st.integers(1, 4))):
+        text = draw(st.sampled_from(["\n", "\n\n"])).join(draw(st.lists(item, min_size=1, max_size=3)))
+        items.append(marker + " " + text.replace("\n", "\n" + indent))
+    return sep.join(items)
+
+
+@st.composite
+def table(draw: st.DrawFn, cell: st.SearchStrategy[str]) -> str:
+    """A pipe table of one to four columns, its cells drawn from ``cell``, rows short or long."""
+    cols = draw(st.integers(1, 4))
+    head = "| " + " | ".join(draw(cell) for _ in range(cols)) + " |"
+    delim = "|" + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:", "-"])) for _ in range(cols)) + "|"
+    rows = ["| " + " | ".join(draw(cell) for _ in range(draw(st.integers(0, cols + 1)))) + " |"
+            for _ in range(draw(st.integers(0, 3)))]
+    return "\n".join([head, delim, *rows]).replace("\n\n", "\n")
+
+
+@st.composite
+def quote_of(draw: st.DrawFn, inner: st.SearchStrategy[str]) -> str:
+    return "> " + "\n\n".join(draw(st.lists(inner, min_size=1, max_size=2))).replace("\n", "\n> ")
+
+
+@st.composite
 def block(draw: st.DrawFn, depth: int = 0) -> str:
     kinds = ["para", "para", "heading", "list", "table", "code", "quote", "hr", "refdef", "footnote", "setext"]
     if depth > 3:
@@ -153,22 +182,9 @@ def block(draw: st.DrawFn, depth: int = 0) -> str:
     if kind == "setext":
         return draw(inline()) + "\n" + draw(st.sampled_from(["===", "---", "-"]))
     if kind == "list":
-        marker = draw(st.sampled_from(["-", "*", "1.", "3)", "0."]))
-        indent = " " * (len(marker) + 1)
-        sep = draw(st.sampled_from(["\n", "\n\n"]))
-        items = []
-        for _ in range(draw(st.integers(1, 4))):
-            body = draw(st.lists(block(depth + 1), min_size=1, max_size=3))
-            text = draw(st.sampled_from(["\n", "\n\n"])).join(body)
-            items.append(marker + " " + text.replace("\n", "\n" + indent))
-        return sep.join(items)
+        return draw(list_of(block(depth + 1), ["-", "*", "1.", "3)", "0."]))
     if kind == "table":
-        cols = draw(st.integers(1, 4))
-        head = "| " + " | ".join(draw(inline(3)) for _ in range(cols)) + " |"
-        delim = "|" + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:", "-"])) for _ in range(cols)) + "|"
-        rows = ["| " + " | ".join(draw(inline(3)) for _ in range(draw(st.integers(0, cols + 1)))) + " |"
-                for _ in range(draw(st.integers(0, 3)))]
-        return "\n".join([head, delim, *rows]).replace("\n\n", "\n")
+        return draw(table(inline(3)))
     if kind == "code":
         fence = draw(st.sampled_from(["```", "~~~", "    "]))
         body = draw(st.sampled_from(WORDS)) + "\n" + draw(st.sampled_from(WORDS))
@@ -177,8 +193,7 @@ def block(draw: st.DrawFn, depth: int = 0) -> str:
         info = draw(st.sampled_from(["", "py", "a\\&b&amp;c  d", " js x", "`x"]))
         return f"{fence}{info}\n{body}\n{draw(st.sampled_from([fence, '']))}"
     if kind == "quote":
-        inner = draw(st.lists(block(depth + 1), min_size=1, max_size=2))
-        return "> " + "\n\n".join(inner).replace("\n", "\n> ")
+        return draw(quote_of(block(depth + 1)))
     if kind == "hr":
         return draw(st.sampled_from(["***", "---", "___", "- - -"]))
     if kind == "refdef":
@@ -353,25 +368,13 @@ def plain_block(draw: st.DrawFn, depth: int = 0) -> str:
     if kind == "setext":
         return draw(plain_inline()) + "\n" + draw(st.sampled_from(["===", "---", "-"]))
     if kind == "list":
-        marker = draw(st.sampled_from(["-", "*", "+", "1.", "3)", "0."]))
-        indent = " " * (len(marker) + 1)
-        items = []
-        for _ in range(draw(st.integers(1, 4))):
-            body = draw(st.lists(plain_block(depth + 1), min_size=1, max_size=3))
-            items.append(marker + " " + draw(st.sampled_from(["\n", "\n\n"])).join(body).replace("\n", "\n" + indent))
-        return draw(st.sampled_from(["\n", "\n\n"])).join(items)
+        return draw(list_of(plain_block(depth + 1), ["-", "*", "+", "1.", "3)", "0."]))
     if kind == "table":
-        cols = draw(st.integers(1, 4))
-        head = "| " + " | ".join(draw(plain_inline(2)) for _ in range(cols)) + " |"
-        delim = "|" + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:", "-"])) for _ in range(cols)) + "|"
-        rows = ["| " + " | ".join(draw(plain_inline(2)) for _ in range(draw(st.integers(0, cols + 1)))) + " |"
-                for _ in range(draw(st.integers(0, 3)))]
-        return "\n".join([head, delim, *rows]).replace("\n\n", "\n")
+        return draw(table(plain_inline(2)))
     if kind == "code":
         return "    " + draw(st.sampled_from(PLAIN_WORDS)) + "\n    " + draw(st.sampled_from(PLAIN_WORDS))
     if kind == "quote":
-        inner = draw(st.lists(plain_block(depth + 1), min_size=1, max_size=2))
-        return "> " + "\n\n".join(inner).replace("\n", "\n> ")
+        return draw(quote_of(plain_block(depth + 1)))
     return draw(st.sampled_from(["***", "---", "___", "- - -"]))
 
 
