@@ -166,8 +166,9 @@ MAX_NESTING = 20
 MIN_DEEP_PREFIX = 8
 """A line needs at least this many marker and indent characters in front of it
 to sit near the limit (a list level costs two nesting levels and two columns)."""
-_DEEP_PREFIX = re.compile(rf"[ \t>*+\-0-9.)]{{{MIN_DEEP_PREFIX}}}")
-_DEEP_LINE = re.compile(rf"\n[ \t>*+\-0-9.)]{{{MIN_DEEP_PREFIX}}}")
+_DEEP_RUN = rf"[ \t>*+\-0-9.)]{{{MIN_DEEP_PREFIX}}}"
+_DEEP_PREFIX = re.compile(_DEEP_RUN)
+_DEEP_LINE = re.compile("\n" + _DEEP_RUN)
 
 
 def _may_nest_deeply(text: str) -> bool:
