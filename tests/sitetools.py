@@ -1,8 +1,20 @@
-"""Paths shared by the tests (importable because pytest puts tests/ on sys.path)."""
+"""Paths and readers shared by the tests (importable because pytest puts tests/ on sys.path)."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def indexed_urls(bundle: Path) -> list[str]:
+    """The page of every fragment in a Pagefind bundle (each a gzipped ``pagefind_dcd`` + JSON)."""
+    found = []
+    for fragment in sorted((bundle / "fragment").iterdir()):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        found.append(json.loads(data[len(b"pagefind_dcd"):])["url"])
+    return found

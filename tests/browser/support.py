@@ -10,13 +10,14 @@ fails and says how to install it, it is never skipped.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -85,13 +86,14 @@ def build_seed_site(out: Path, base_url: str) -> None:
     assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr}"
 
 
-@pytest.fixture(scope="session")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    root = tmp_path_factory.mktemp("site") / "public"
+@contextlib.contextmanager
+def serving(root: Path, build: Callable[[str], object] | None = None) -> Iterator[ServedSite]:
+    """``root`` served over HTTP on 127.0.0.1; ``build``, if given, makes it first, told the origin."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    build_seed_site(root, origin)
+    if build is not None:
+        build(origin)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -100,6 +102,13 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    root = tmp_path_factory.mktemp("site") / "public"
+    with serving(root, lambda origin: build_seed_site(root, origin)) as site:
+        yield site
 
 
 def first_page(site: ServedSite, section: str) -> str:
