@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime
 from functools import cached_property
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import urls
+from . import search_plan, urls
 from .cache import BuildCache, data_digest, tree_digest
 from .config import SiteConfig
 from .detect import PeopleMatcher, matcher_for
@@ -438,10 +438,16 @@ class Renderer:
             self._render("sitemap.xml", urls.SITEMAP, entries=self.sitemap_entries()),
             self._render("robots.txt", urls.ROBOTS, sitemap=self.absolute(urls.SITEMAP)),
             self._render("404.html", urls.NOT_FOUND, title="Page not found"),
-            self._render("search.html", urls.SEARCH, title="Search"),
+            self._render("search.html", urls.SEARCH, title="Search", merged=self.merged_search()),
             *([self.report_page()] if self.config.is_preview else []),
         ]))
         return jobs
+
+    def merged_search(self) -> list[str]:
+        """The search index's later shards, which the search page merges into the first (:mod:`search_plan`)."""
+        site = self.site
+        names = chain(site.articles, site.people, site.topics)  # each one's first page is searchable
+        return [self.link(path) for path in search_plan.plan(names).merged]
 
     # What each kind of reference on a page is made from (see jobs(); an article's card
     # is its slug, title, date, summary and reading time).

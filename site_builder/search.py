@@ -29,14 +29,17 @@ import importlib
 import os
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
-from . import urls
+from . import search_plan, urls
 from .errors import SiteError, SourceLocation, display_path
+from .search_plan import BUNDLE_DIR
 
-BUNDLE_DIR = "pagefind"
-"""Where the index and its scripts go, relative to the site root (``/pagefind/``)."""
+__all__ = ["BUNDLE_DIR", "index_site", "pagefind_command", "pagefind_program"]
 
 TIMEOUT_SECONDS = 300
 BACKGROUND_NICENESS = 10
@@ -60,11 +63,11 @@ def pagefind_program() -> list[str]:
     return WRAPPER
 
 
-def pagefind_command(site_dir: Path, bundle: Path | None = None, program: list[str] | None = None) -> list[str]:
+def pagefind_command(site_dir: Path, bundle: Path | None = None, program: list[str] | None = None,
+                     glob: str = urls.SEARCHABLE) -> list[str]:
     """The command line that indexes ``site_dir`` quietly, into ``bundle`` or its ``pagefind/``."""
     where = ["--output-path", str(bundle.resolve())] if bundle else ["--output-subdir", BUNDLE_DIR]
-    return [*(program or pagefind_program()), "--site", str(site_dir), "--glob", urls.SEARCHABLE, *where,
-            "--silent"]
+    return [*(program or pagefind_program()), "--site", str(site_dir), "--glob", glob, *where, "--silent"]
 
 
 def index_site(site_dir: Path, bundle: Path | None = None, background: bool = False,
@@ -72,40 +75,62 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     """Build the search index of the site in ``site_dir``; raise :class:`SiteError` on failure.
 
     The index goes to ``site_dir/pagefind/``, or to ``bundle`` when given (the
-    dev server builds it beside the live site and swaps it in).  A
-    ``background`` run has a lower CPU priority, so that the editor's next
-    rebuild is not slowed down by it, and its own process group, whose id
-    ``running`` is told when it starts and None when it has ended (the dev
-    server stops the group while it rebuilds).
+    dev server builds it beside the live site and swaps it in); a large site's
+    second shard goes into its ``shard-2/`` (:mod:`search_plan`), built by a
+    second Pagefind beside the first.  A ``background`` run has a lower CPU
+    priority, so that the editor's next rebuild is not slowed down by it, and
+    a process group of its own, whose id ``running`` is told when it starts
+    and None when it has ended (the dev server stops the group while it
+    rebuilds).
     """
     where = SourceLocation(display_path(site_dir))
     bundle_dir = bundle or site_dir / BUNDLE_DIR
+    runs = search_plan.plan(search_plan.names_in(site_dir)).runs()  # (glob, folder in the bundle)
+    # In the background, the wrapper: its priority is set before the binary starts its threads.
+    program = WRAPPER if background else pagefind_program()
+    procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
     try:
-        # In the background, the wrapper: its priority is set before the binary starts its threads.
-        command = pagefind_command(site_dir, bundle, WRAPPER if background else None)
-        with subprocess.Popen(command, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, start_new_session=background) as proc:
-            if background:
-                # Before Python has started Pagefind's binary, which inherits it.
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, proc.pid, BACKGROUND_NICENESS)
+        with contextlib.ExitStack() as stack:
+            for glob, folder in runs:
+                output = stack.enter_context(tempfile.TemporaryFile())  # no pipe to fill while another runs
+                # In the background, one process group for all the runs, which the terminal's
+                # Ctrl+C does not reach and the dev server can stop as one.
+                group = (procs[0][0].pid if procs else 0) if background else None
+                proc = subprocess.Popen(pagefind_command(site_dir, bundle_dir / folder, program, glob),
+                                        stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                                        process_group=group)
+                procs.append((proc, output))
+                if background:
+                    # Before Python has started Pagefind's binary, which inherits it.
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, proc.pid, BACKGROUND_NICENESS)
             if running is not None:
-                running(proc.pid)
+                running(procs[0][0].pid)
             try:
-                stdout, stderr = proc.communicate(timeout=TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                raise
+                deadline = time.monotonic() + TIMEOUT_SECONDS
+                for proc, _ in procs:
+                    proc.wait(timeout=max(0.0, deadline - time.monotonic()))
             finally:
+                for proc, _ in procs:
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.wait()
                 if running is not None:
                     running(None)
+            failures = [_said(output) or f"exit status {proc.returncode}" for proc, output in procs
+                        if proc.returncode != 0]
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SiteError(where, "search", f"could not run pagefind: {exc}") from exc
-    if proc.returncode != 0:
-        detail = (stderr or stdout).strip().splitlines()
-        message = detail[-1] if detail else f"exit status {proc.returncode}"
+    if failures:
         hint = ("install it with: pip install 'pagefind[extended]'"
-                if "No module named pagefind" in stderr else None)
-        raise SiteError(where, "search", f"pagefind failed: {message}", hint)
-    if not (bundle_dir / "pagefind.js").is_file():
-        raise SiteError(where, "search", "pagefind ran but wrote no pagefind.js")
+                if any("No module named pagefind" in f for f in failures) else None)
+        raise SiteError(where, "search", f"pagefind failed: {failures[0].splitlines()[-1]}", hint)
+    for _, folder in runs:
+        if not (bundle_dir / folder / "pagefind.js").is_file():
+            raise SiteError(where, "search", "pagefind ran but wrote no pagefind.js")
+
+
+def _said(output: IO[bytes]) -> str:
+    """What a finished run printed, stripped."""
+    output.seek(0)
+    return output.read().decode("utf-8", "replace").strip()

@@ -53,7 +53,10 @@ SEARCH = "/search/"
 REPORT = "/_report/"
 STYLESHEET = "/assets/style.css"
 
-SEARCHABLE = "{articles,people,topics}/*/index.html"
+SEARCHABLE_SECTIONS = ("articles", "people", "topics")
+"""The sections whose pages can be searched: each such page is ``SECTION/NAME/index.html``."""
+
+SEARCHABLE = f"{{{','.join(SEARCHABLE_SECTIONS)}}}/*/index.html"
 """The output files that can enter the search index (a Pagefind glob): every article page and the
 first page of each person and topic.  The templates mark what is indexed in them; this spares
 the indexer from reading the thousands of list pages (home, indexes, later pages) that it

@@ -1,4 +1,5 @@
-// Search page: queries the Pagefind index that the build wrote under /pagefind/.
+// Search page: queries the Pagefind index that the build wrote under /pagefind/
+// (and, on a large site, its later shards, listed in the form's data-merge).
 // Everything is loaded from this site's own origin; nothing leaves it.
 // Without JavaScript the page says so and points to people and topics.
 const form = document.querySelector("form[data-site-root]");
@@ -7,12 +8,24 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const root = form.dataset.siteRoot; // "/" or "/sub/" under a base URL with a path
 const LIMIT = 20;
-let pagefind = null;
+let pagefind = null; // one load, however many searches start before it ends
 
-async function engine() {
+async function load() {
+  const pf = await import(`${root}pagefind/pagefind.js`);
+  await pf.options({ baseUrl: root });
+  // A large site's index is built in shards side by side: one search over them all.
+  for (const bundle of (form.dataset.merge || "").split(" ").filter(Boolean)) {
+    await pf.mergeIndex(bundle, { baseUrl: root });
+  }
+  return pf;
+}
+
+function engine() {
   if (pagefind === null) {
-    pagefind = await import(`${root}pagefind/pagefind.js`);
-    await pagefind.options({ baseUrl: root });
+    pagefind = load().catch((error) => {
+      pagefind = null; // the next search tries again
+      throw error;
+    });
   }
   return pagefind;
 }

@@ -1,0 +1,111 @@
+"""search_plan: how a large site's search index is split between two Pagefind runs.
+
+Pagefind writes its bundle on little more than one core: it compresses every
+file of the index from one thread (docs/PERFORMANCE.md, "Twentieth
+session"), so for half of a large build's indexing one of two cores idles.
+A site with at least :data:`SHARD_MIN_PAGES` searchable pages is therefore
+indexed as two shards, two Pagefind processes side by side, each over about
+half of the pages: the first writes the bundle under ``/pagefind/``, the
+second under ``/pagefind/shard-2/``.  The search page merges the second into
+the first (Pagefind's ``mergeIndex``), and readers get one list of results
+ranked by score.  Smaller sites keep one index: it takes a second or two,
+and a second shard costs each search a few more requests.
+
+A page goes to a shard by the last character of its folder name (its slug),
+because Pagefind takes a glob, not a list of files: the first shard is
+``*[CHARS]``, the second ``*[!CHARS]``, so every page is in exactly one of
+them whatever its name.  CHARS is chosen for each site so that the two
+halves hold about as many pages; when no choice comes within
+:data:`BALANCE` (every slug ending in the same letter), the site keeps one
+index.
+
+The search page and the indexer decide from the same names, the folder
+names of the searchable pages: the render from the site's slugs (every
+article, person and topic has a first page), the indexer from the files
+(:func:`names_in`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .urls import SEARCHABLE, SEARCHABLE_SECTIONS
+
+BUNDLE_DIR = "pagefind"
+"""Where the index and its scripts go, relative to the site root (``/pagefind/``)."""
+
+SHARD_MIN_PAGES = 2_000
+"""Searchable pages from which the index is built in two shards."""
+
+BALANCE = 0.4
+"""The smaller shard's least share of the pages; below it, the site keeps one index."""
+
+_GROUPABLE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+"""Last characters that may go into a glob's class as they are; the others stay in the second shard."""
+
+
+def searchable_glob(last: str = "") -> str:
+    """The Pagefind glob of the searchable pages whose name ends in the class ``last`` (all, if empty)."""
+    return SEARCHABLE.replace("/*/", f"/*[{last}]/") if last else SEARCHABLE
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """The Pagefind runs that index a site: a glob and a bundle folder for each."""
+
+    globs: tuple[str, ...]
+    """What each run reads, relative to the site root."""
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """Where each run writes, within ``pagefind/``: the first in it, then ``shard-N``."""
+        return ("", *(f"shard-{n}" for n in range(2, len(self.globs) + 1)))
+
+    @property
+    def merged(self) -> tuple[str, ...]:
+        """The site paths of the bundles the search page merges into the first."""
+        return tuple(f"/{BUNDLE_DIR}/{folder}/" for folder in self.folders[1:])
+
+    def runs(self) -> tuple[tuple[str, str], ...]:
+        """(glob, folder within ``pagefind/``) for each run."""
+        return tuple(zip(self.globs, self.folders, strict=True))
+
+
+ONE_INDEX = SearchPlan((searchable_glob(),))
+
+
+def plan(names: Iterable[str], min_pages: int | None = None) -> SearchPlan:
+    """How to index a site whose searchable pages have these folder names (one per page);
+    it is split in two from ``min_pages`` pages (:data:`SHARD_MIN_PAGES`)."""
+    ends = Counter(name[-1] for name in names if name)
+    total = sum(ends.values())
+    if total < (SHARD_MIN_PAGES if min_pages is None else min_pages):
+        return ONE_INDEX
+    first: list[str] = []
+    size = [0, sum(n for end, n in ends.items() if end not in _GROUPABLE)]
+    for end, n in sorted(((e, n) for e, n in ends.items() if e in _GROUPABLE), key=lambda en: (-en[1], en[0])):
+        if size[0] <= size[1]:
+            first.append(end)
+            size[0] += n
+        else:
+            size[1] += n
+    if not first or min(size) < BALANCE * total:
+        return ONE_INDEX
+    chars = "".join(sorted(first))
+    return SearchPlan((searchable_glob(chars), searchable_glob("!" + chars)))
+
+
+def names_in(site_dir: Path) -> list[str]:
+    """The folder names of the pages under ``site_dir`` that :func:`searchable_glob` matches."""
+    names: list[str] = []
+    for section in SEARCHABLE_SECTIONS:
+        try:
+            entries = list(os.scandir(site_dir / section))
+        except FileNotFoundError:
+            continue
+        names += [e.name for e in entries if e.is_dir() and os.path.isfile(os.path.join(e.path, "index.html"))]
+    return names

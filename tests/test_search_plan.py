@@ -1,0 +1,165 @@
+"""A large site's search index is built in two shards (search_plan): which page goes to which
+shard, and the real Pagefind over each, merged by the search page."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sitetools import indexed_urls
+
+from site_builder import search, search_plan, urls
+from site_builder.build import BuildResult
+from site_builder.errors import SiteError
+from site_builder.search_plan import BALANCE, ONE_INDEX, plan
+
+BuildFn = Callable[..., BuildResult]
+"""The ``run_build`` fixture (conftest.py)."""
+
+WORDS = ("court", "sentence", "prison", "appeal", "lawyer", "hearing", "release", "letters", "colony",
+         "protest", "strike", "union", "journalist", "minsk", "hrodna", "brest", "homel", "vitebsk")
+
+
+def matches(glob: str, section: str, name: str) -> bool:
+    """Pagefind's reading of our globs: a brace list of sections, then ``*`` and classes as fnmatch."""
+    sections, rest = re.fullmatch(r"\{([^}]*)\}/(.*)", glob).groups()  # type: ignore[union-attr]
+    return section in sections.split(",") and fnmatch.fnmatchcase(f"{name}/index.html", rest)
+
+
+def slugs(n: int) -> list[str]:
+    """Slugs as editors make them: words, and sometimes a number."""
+    return [f"{WORDS[i % len(WORDS)]}-{WORDS[(i * 7) % len(WORDS)]}" + (f"-{i}" if i % 3 == 0 else "")
+            for i in range(n)]
+
+
+def test_a_site_below_the_threshold_keeps_one_index() -> None:
+    assert plan(slugs(search_plan.SHARD_MIN_PAGES - 1)) == ONE_INDEX
+    assert ONE_INDEX.globs == (urls.SEARCHABLE,) and ONE_INDEX.merged == () and ONE_INDEX.runs() == (
+        (urls.SEARCHABLE, ""),)
+
+
+def test_a_large_site_is_split_in_two_halves_that_hold_every_page_once() -> None:
+    names = slugs(search_plan.SHARD_MIN_PAGES + 400)
+    split = plan(names)
+    assert len(split.globs) == 2
+    assert split.runs()[1][1] == "shard-2" and split.merged == ("/pagefind/shard-2/",)
+    counts = [sum(matches(g, "articles", n) for n in names) for g in split.globs]
+    assert sum(counts) == len(names)
+    assert all(not (matches(split.globs[0], "people", n) and matches(split.globs[1], "people", n)) for n in names)
+    assert min(counts) >= BALANCE * len(names)
+
+
+def test_slugs_that_all_end_alike_keep_one_index() -> None:
+    """No split by the last character could be even: one index, as for a small site."""
+    assert plan([f"{name}-s" for name in slugs(search_plan.SHARD_MIN_PAGES * 2)]) == ONE_INDEX
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abcxyz019-_.é]![\\", min_size=1, max_size=6), min_size=0, max_size=80))
+def test_every_name_is_in_exactly_one_shard_and_the_shards_are_even(names: list[str]) -> None:
+    """Whatever the names end in (class syntax, accents, punctuation), the two globs partition them."""
+    split = plan(names, min_pages=10)
+    for name in names:
+        assert sum(matches(g, "topics", name) for g in split.globs) == 1, (name, split)
+    if len(split.globs) == 2:
+        counts = [sum(matches(g, "topics", n) for n in names) for g in split.globs]
+        assert min(counts) >= BALANCE * len(names)
+    else:
+        assert split == ONE_INDEX
+
+
+def test_names_in_lists_what_the_glob_reads(tmp_path: Path) -> None:
+    for page in ("articles/a-case/index.html", "people/ales-b/index.html", "topics/courts/index.html",
+                 "people/page/2/index.html", "articles/notes/image.png", "search/index.html", "index.html"):
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("x")
+    assert sorted(search_plan.names_in(tmp_path)) == ["a-case", "ales-b", "courts"]
+    assert search_plan.names_in(tmp_path / "nothing") == []
+
+
+def page_count(bundle: Path) -> int:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def merged_on_search_page(public: Path) -> list[str]:
+    form = re.search(r"<form[^>]*data-site-root[^>]*>", (public / "search" / "index.html").read_text())
+    assert form is not None
+    merge = re.search(r'data-merge="([^"]*)"', form.group(0))
+    return merge.group(1).split() if merge else []
+
+
+@pytest.fixture
+def two_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shard the seed site's index, as a site of thousands of pages is."""
+    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
+
+
+def test_a_sharded_build_indexes_every_page_once_and_its_search_page_merges_the_shards(
+        full_site: Path, tmp_path: Path, run_build: BuildFn, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_build(full_site)
+    public = full_site / "public"
+    whole = indexed_urls(public / "pagefind")
+    assert merged_on_search_page(public) == [] and not (public / "pagefind" / "shard-2").exists()
+
+    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
+    assert len(search_plan.plan(search_plan.names_in(public)).globs) == 2, "the seed site must split"
+    run_build(full_site)
+    first, second = public / "pagefind", public / "pagefind" / "shard-2"
+    assert merged_on_search_page(public) == ["/pagefind/shard-2/"]
+    assert (second / "pagefind.js").is_file()
+    in_first, in_second = indexed_urls(first), indexed_urls(second)
+    assert in_first and in_second
+    assert sorted(in_first + in_second) == sorted(whole)  # every page, once
+    assert page_count(first) + page_count(second) == len(whole)
+
+
+def test_the_search_page_lists_the_shards_under_a_base_path(
+        full_site: Path, run_build: BuildFn, two_shards: None) -> None:
+    run_build(full_site, base_url="https://example.org/news")
+    assert merged_on_search_page(full_site / "public") == ["/news/pagefind/shard-2/"]
+
+
+def test_background_shards_share_one_process_group_and_a_lower_priority(
+        full_site: Path, run_build: BuildFn, two_shards: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dev server stops and ends the indexer by its process group: both runs must be in it."""
+    run_build(full_site)
+    started: list[dict[str, Any]] = []
+    popen = subprocess.Popen
+
+    def spy(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        proc = popen(args, **kwargs)
+        started.append({"pid": proc.pid, "group": kwargs.get("process_group"), "args": args})
+        return proc
+
+    monkeypatch.setattr(subprocess, "Popen", spy)
+    told: list[int | None] = []
+    bundle = full_site / "fresh-bundle"
+    search.index_site(full_site / "public", bundle, background=True, running=told.append)
+    assert [s["group"] for s in started] == [0, started[0]["pid"]]
+    assert all(s["args"][:3] == search.WRAPPER for s in started)
+    assert told == [started[0]["pid"], None]
+    assert (bundle / "pagefind.js").is_file() and (bundle / "shard-2" / "pagefind.js").is_file()
+
+
+def test_a_failing_shard_fails_the_index(full_site: Path, run_build: BuildFn, two_shards: None,
+                                         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Half an index would answer half the searches: a failure of either run is the build's."""
+    run_build(full_site)
+    fake = tmp_path / "pagefind"
+    real = search.pagefind_program()[0]
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *"[!"*) echo "Error: shard broke" >&2; exit 3;; esac\n'
+                    f'exec {real} "$@"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    with pytest.raises(SiteError, match="pagefind failed: Error: shard broke"):
+        search.index_site(full_site / "public", tmp_path / "bundle")
+
