@@ -91,26 +91,26 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
     try:
         with contextlib.ExitStack() as stack:
-            for glob, folder in runs:
-                output = stack.enter_context(tempfile.TemporaryFile())  # no pipe to fill while another runs
-                # In the background, one process group for all the runs, which the terminal's
-                # Ctrl+C does not reach and the dev server can stop as one.
-                group = (procs[0][0].pid if procs else 0) if background else None
-                proc = subprocess.Popen(pagefind_command(site_dir, bundle_dir / folder, program, glob),
-                                        stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                                        process_group=group)
-                procs.append((proc, output))
-                if background:
-                    # Before Python has started Pagefind's binary, which inherits it.
-                    with contextlib.suppress(OSError):
-                        os.setpriority(os.PRIO_PROCESS, proc.pid, BACKGROUND_NICENESS)
-            if running is not None:
-                running(procs[0][0].pid)
             try:
+                for glob, folder in runs:
+                    output = stack.enter_context(tempfile.TemporaryFile())  # no pipe to fill while another runs
+                    # In the background, one process group for all the runs, which the terminal's
+                    # Ctrl+C does not reach and the dev server can stop as one.
+                    group = (procs[0][0].pid if procs else 0) if background else None
+                    proc = subprocess.Popen(pagefind_command(site_dir, bundle_dir / folder, program, glob),
+                                            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                                            process_group=group)
+                    procs.append((proc, output))
+                    if background:
+                        # Before Python has started Pagefind's binary, which inherits it.
+                        with contextlib.suppress(OSError):
+                            os.setpriority(os.PRIO_PROCESS, proc.pid, BACKGROUND_NICENESS)
+                if running is not None:
+                    running(procs[0][0].pid)
                 deadline = time.monotonic() + TIMEOUT_SECONDS
                 for proc, _ in procs:
                     proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-            finally:
+            finally:  # a run that could not start, a timeout, an interrupt: none is left running
                 for proc, _ in procs:
                     if proc.poll() is None:
                         proc.kill()

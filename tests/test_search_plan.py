@@ -163,3 +163,21 @@ def test_a_failing_shard_fails_the_index(full_site: Path, run_build: BuildFn, tw
     with pytest.raises(SiteError, match="pagefind failed: Error: shard broke"):
         search.index_site(full_site / "public", tmp_path / "bundle")
 
+
+
+def test_a_shard_that_cannot_start_leaves_no_run_behind(full_site: Path, run_build: BuildFn, two_shards: None,
+                                                        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    run_build(full_site)
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def second_fails(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        if started:
+            raise OSError(24, "Too many open files")
+        started.append(popen(args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", second_fails)
+    with pytest.raises(SiteError, match="could not run pagefind: .*Too many open files"):
+        search.index_site(full_site / "public", tmp_path / "bundle")
+    assert started[0].returncode is not None  # ended and reaped, not left indexing
