@@ -16,7 +16,10 @@ Our build includes the site's search index (Pagefind).  Hugo and Pelican
 build none, so each is timed twice: alone, and as ``hugo+pagefind`` or
 ``pelican+pagefind``, the generator followed by the same Pagefind over the
 same pages, which is how their sites get the search ours has.  The second
-pair is the like-for-like comparison.
+pair is the like-for-like comparison.  A site of 2,000 searchable pages or
+more gets its index from us in two Pagefind shards side by side
+(docs/DECISIONS.md); ``hugo+shards``, Hugo followed by that same indexing
+step, shows what the split would give Hugo's pages.
 
     python bench/build_bench.py --n 5000 --n 10000
     python bench/build_bench.py --n 1000 --only site-builder --rebuild
@@ -327,7 +330,7 @@ def bench_ours(n: int, work: Path) -> tuple[Timing, int]:
     return t, count_files(out)
 
 
-def then_pagefind(cmd: list[str], out: Path, search: bool) -> list[str]:
+def then_pagefind(cmd: list[str], out: Path, search: str) -> list[str]:
     """``cmd``, followed (when ``search``) by Pagefind over the pages our build indexes.
 
     This is how a Hugo or Pelican site gets the search our sites have: the
@@ -336,15 +339,24 @@ def then_pagefind(cmd: list[str], out: Path, search: bool) -> list[str]:
     as ours (this venv's binary, started as our build starts it) reads the
     same pages, article pages and the person and topic pages (``urls.SEARCHABLE``), and
     writes to ``pagefind/``; one shell runs both, so the timing counts both.
+
+    ``search`` is ``"pagefind"`` for that, or ``"shards"`` for our own indexing
+    step (:func:`site_builder.search.index_site`, in a fresh Python as our
+    build's last step runs it), which splits a large site's index in two
+    Pagefind runs side by side: what our build's split would give the other
+    generator's pages.
     """
     if not search:
         return cmd
     index = [*pagefind_program(), "--site", str(out), "--glob", SEARCHABLE,
              "--output-subdir", "pagefind", "--silent"]
+    if search == "shards":
+        index = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
+                 "from site_builder.search import index_site; index_site(Path(sys.argv[1]))", str(out)]
     return ["sh", "-c", f"{shlex.join(cmd)} && {shlex.join(index)}"]
 
 
-def bench_pelican(work: Path, bindir: Path, search: bool = False) -> tuple[Timing, int]:
+def bench_pelican(work: Path, bindir: Path, search: str = "") -> tuple[Timing, int]:
     out = work / "output"
     TRASH.set_aside(out)
     t = timed(then_pagefind([str(bindir / "pelican"), "content", "-o", str(out), "-s", "pelicanconf.py", "-q"],
@@ -352,7 +364,7 @@ def bench_pelican(work: Path, bindir: Path, search: bool = False) -> tuple[Timin
     return t, count_files(out)
 
 
-def bench_hugo(work: Path, bindir: Path, search: bool = False) -> tuple[Timing, int]:
+def bench_hugo(work: Path, bindir: Path, search: str = "") -> tuple[Timing, int]:
     out = work / "public"
     TRASH.set_aside(out, work / "resources")
     t = timed(then_pagefind([str(bindir / "hugo"), "--quiet", "--destination", str(out), "--cacheDir",
@@ -391,8 +403,10 @@ def rebuild_ours(work: Path, runs: int = 5) -> tuple[list[float], list[float]]:
     return times, search
 
 
-TOOLS = ("site-builder", "pelican", "hugo", "pelican+pagefind", "hugo+pagefind")
-"""Our build includes its search index; '+pagefind' gives Pelican's and Hugo's sites the same search."""
+TOOLS = ("site-builder", "pelican", "hugo", "pelican+pagefind", "hugo+pagefind", "hugo+shards")
+"""Our build includes its search index; '+pagefind' gives Pelican's and Hugo's sites the same search,
+as Pagefind's documentation has a site build it; '+shards' gives Hugo's pages our own indexing step,
+which builds a large site's index in two shards side by side (docs/DECISIONS.md)."""
 
 
 def main() -> int:
@@ -434,7 +448,7 @@ def main() -> int:
             elif tool in tools:
                 generator = tool.split("+")[0]
                 bench_one = bench_pelican if generator == "pelican" else bench_hugo
-                runners[tool] = functools.partial(bench_one, work / generator, bins[generator], "+" in tool)
+                runners[tool] = functools.partial(bench_one, work / generator, bins[generator], tool.partition("+")[2])
         # Interleaved, so that a machine getting busier or quieter affects every tool alike.
         runs: dict[str, list[tuple[Timing, int]]] = {tool: [] for tool in runners}
         for _ in range(args.repeat):
