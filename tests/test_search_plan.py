@@ -178,6 +178,37 @@ def test_a_shard_that_cannot_start_leaves_no_run_behind(full_site: Path, run_bui
         return started[-1]
 
     monkeypatch.setattr(subprocess, "Popen", second_fails)
-    with pytest.raises(SiteError, match="could not run pagefind: .*Too many open files"):
+    with pytest.raises(SiteError, match=r"could not run pagefind: .*Too many open files"):
         search.index_site(full_site / "public", tmp_path / "bundle")
     assert started[0].returncode is not None  # ended and reaped, not left indexing
+
+
+@pytest.mark.parametrize(("cores", "runs", "threads"), [(2, 2, "1"), (8, 2, "4"), (1, 2, "1"), (8, 1, None)])
+def test_shards_share_the_cores_between_their_parsing_threads(
+        cores: int, runs: int, threads: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    env = search.threads_each(runs)
+    assert (env or {}).get("RAYON_NUM_THREADS") == threads
+    if env is not None:
+        assert env["PATH"] == search.os.environ["PATH"]  # the rest of the environment is passed on
+    monkeypatch.setenv("RAYON_NUM_THREADS", "3")
+    assert search.threads_each(runs) is None  # the caller's choice stands
+
+
+def test_each_shard_is_started_with_its_share_of_the_cores(
+        full_site: Path, run_build: BuildFn, two_shards: None, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    run_build(full_site)
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: {0, 1})
+    envs: list[dict[str, str] | None] = []
+    popen = subprocess.Popen
+
+    def spy(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        envs.append(kwargs.get("env"))
+        return popen(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", spy)
+    search.index_site(full_site / "public", tmp_path / "bundle")
+    assert [(env or {}).get("RAYON_NUM_THREADS") for env in envs] == ["1", "1"]
