@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .support import key_pages, served_site
+from .support import browser, key_pages, served_site
 
-__all__ = ["key_pages", "served_site"]
+__all__ = ["browser", "key_pages", "served_site"]

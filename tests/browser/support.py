@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
@@ -50,6 +51,15 @@ def require_command(name: str, what: str) -> str:
 
 def chromium() -> str:
     return str(require_file(CHROMIUM, "Chromium (Debian package 'chromium')"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium driven by Playwright, one per test module."""
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
 
 
 def node_tool(relative: str, package: str) -> Path:

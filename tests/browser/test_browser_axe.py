@@ -7,26 +7,16 @@ checked with results on screen, since they are built by script.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from .support import CHROMIUM_ARGS, ServedSite, chromium, node_tool
+from .support import ServedSite, node_tool
 
 pytestmark = pytest.mark.browser
 
 PAGES = ("index", "article", "person", "topic", "search")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    path = chromium()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _summary(violations: list[dict[str, Any]]) -> str:

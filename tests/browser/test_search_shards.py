@@ -9,17 +9,17 @@ real browser, over real HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sitetools import indexed_urls
 
 from site_builder import search_plan
 from site_builder.build import BuildResult
 
-from .support import CHROMIUM_ARGS, ServedSite, chromium, serving
+from .support import ServedSite, serving
 
 BuildFn = Callable[..., BuildResult]
 """The ``run_build`` fixture (conftest.py)."""
@@ -28,15 +28,6 @@ pytestmark = pytest.mark.browser
 
 QUERY = "sanctions"
 """A word of some articles, people and topics of the seed site: on pages of both shards."""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    path = chromium()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def search(browser: Browser, site: ServedSite) -> tuple[str, list[str], list[str]]:
