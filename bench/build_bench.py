@@ -348,11 +348,12 @@ def then_pagefind(cmd: list[str], out: Path, search: str) -> list[str]:
     """
     if not search:
         return cmd
-    index = [*pagefind_program(), "--site", str(out), "--glob", SEARCHABLE,
-             "--output-subdir", "pagefind", "--silent"]
     if search == "shards":
         index = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
                  "from site_builder.search import index_site; index_site(Path(sys.argv[1]))", str(out)]
+    else:
+        index = [*pagefind_program(), "--site", str(out), "--glob", SEARCHABLE,
+                 "--output-subdir", "pagefind", "--silent"]
     return ["sh", "-c", f"{shlex.join(cmd)} && {shlex.join(index)}"]
 
 

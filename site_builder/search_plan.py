@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .urls import SEARCHABLE, SEARCHABLE_SECTIONS
+from .urls import SEARCHABLE_SECTIONS, searchable
 
 BUNDLE_DIR = "pagefind"
 """Where the index and its scripts go, relative to the site root (``/pagefind/``)."""
@@ -46,11 +46,6 @@ BALANCE = 0.4
 
 _GROUPABLE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 """Last characters that may go into a glob's class as they are; the others stay in the second shard."""
-
-
-def searchable_glob(last: str = "") -> str:
-    """The Pagefind glob of the searchable pages whose name ends in the class ``last`` (all, if empty)."""
-    return SEARCHABLE.replace("/*/", f"/*[{last}]/") if last else SEARCHABLE
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ class SearchPlan:
         return tuple(zip(self.globs, self.folders, strict=True))
 
 
-ONE_INDEX = SearchPlan((searchable_glob(),))
+ONE_INDEX = SearchPlan((searchable(),))
 
 
 def plan(names: Iterable[str], min_pages: int | None = None) -> SearchPlan:
@@ -96,11 +91,11 @@ def plan(names: Iterable[str], min_pages: int | None = None) -> SearchPlan:
     if not first or min(size) < BALANCE * total:
         return ONE_INDEX
     chars = "".join(sorted(first))
-    return SearchPlan((searchable_glob(chars), searchable_glob("!" + chars)))
+    return SearchPlan((searchable(chars), searchable("!" + chars)))
 
 
 def names_in(site_dir: Path) -> list[str]:
-    """The folder names of the pages under ``site_dir`` that :func:`searchable_glob` matches."""
+    """The folder names of the pages under ``site_dir`` that :func:`urls.searchable` matches."""
     names: list[str] = []
     for section in SEARCHABLE_SECTIONS:
         try:

@@ -56,7 +56,16 @@ STYLESHEET = "/assets/style.css"
 SEARCHABLE_SECTIONS = ("articles", "people", "topics")
 """The sections whose pages can be searched: each such page is ``SECTION/NAME/index.html``."""
 
-SEARCHABLE = f"{{{','.join(SEARCHABLE_SECTIONS)}}}/*/index.html"
+
+
+def searchable(last: str = "") -> str:
+    """A Pagefind glob of the searchable pages: all of them, or those whose folder name ends in
+    a character of the glob class ``last`` (``ab1``, or ``!ab1`` for any other)."""
+    name = f"*[{last}]" if last else "*"
+    return f"{{{','.join(SEARCHABLE_SECTIONS)}}}/{name}/index.html"
+
+
+SEARCHABLE = searchable()
 """The output files that can enter the search index (a Pagefind glob): every article page and the
 first page of each person and topic.  The templates mark what is indexed in them; this spares
 the indexer from reading the thousands of list pages (home, indexes, later pages) that it
