@@ -128,25 +128,33 @@ def test_the_search_page_lists_the_shards_under_a_base_path(
     assert merged_on_search_page(full_site / "public") == ["/news/pagefind/shard-2/"]
 
 
-def test_background_shards_share_one_process_group_and_a_lower_priority(
-        full_site: Path, run_build: BuildFn, two_shards: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The dev server stops and ends the indexer by its process group: both runs must be in it."""
-    run_build(full_site)
-    started: list[dict[str, Any]] = []
+@pytest.fixture
+def starts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[subprocess.Popen[bytes], dict[str, Any]]]:
+    """Every process ``subprocess.Popen`` starts from here on, with the keyword arguments it was given."""
+    seen: list[tuple[subprocess.Popen[bytes], dict[str, Any]]] = []
     popen = subprocess.Popen
 
     def spy(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
-        proc = popen(args, **kwargs)
-        started.append({"pid": proc.pid, "group": kwargs.get("process_group"), "args": args})
-        return proc
+        seen.append((popen(args, **kwargs), kwargs))
+        return seen[-1][0]
 
     monkeypatch.setattr(subprocess, "Popen", spy)
+    return seen
+
+
+def test_background_shards_share_one_process_group_and_a_lower_priority(
+        full_site: Path, run_build: BuildFn, two_shards: None,
+        starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]]) -> None:
+    """The dev server stops and ends the indexer by its process group: both runs must be in it."""
+    run_build(full_site)
+    starts.clear()
     told: list[int | None] = []
     bundle = full_site / "fresh-bundle"
     search.index_site(full_site / "public", bundle, background=True, running=told.append)
-    assert [s["group"] for s in started] == [0, started[0]["pid"]]
-    assert all(s["args"][:3] == search.WRAPPER for s in started)
-    assert told == [started[0]["pid"], None]
+    first = starts[0][0].pid
+    assert [kwargs["process_group"] for _, kwargs in starts] == [0, first]
+    assert all(proc.args[:3] == search.WRAPPER for proc, _ in starts)  # type: ignore[index]
+    assert told == [first, None]
     assert (bundle / "pagefind.js").is_file() and (bundle / "shard-2" / "pagefind.js").is_file()
 
 
@@ -162,7 +170,6 @@ def test_a_failing_shard_fails_the_index(full_site: Path, run_build: BuildFn, tw
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     with pytest.raises(SiteError, match="pagefind failed: Error: shard broke"):
         search.index_site(full_site / "public", tmp_path / "bundle")
-
 
 
 def test_a_shard_that_cannot_start_leaves_no_run_behind(full_site: Path, run_build: BuildFn, two_shards: None,
@@ -198,17 +205,10 @@ def test_shards_share_the_cores_between_their_parsing_threads(
 
 def test_each_shard_is_started_with_its_share_of_the_cores(
         full_site: Path, run_build: BuildFn, two_shards: None, monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path) -> None:
+        starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], tmp_path: Path) -> None:
     run_build(full_site)
+    starts.clear()
     monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
     monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: {0, 1})
-    envs: list[dict[str, str] | None] = []
-    popen = subprocess.Popen
-
-    def spy(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
-        envs.append(kwargs.get("env"))
-        return popen(args, **kwargs)
-
-    monkeypatch.setattr(subprocess, "Popen", spy)
     search.index_site(full_site / "public", tmp_path / "bundle")
-    assert [(env or {}).get("RAYON_NUM_THREADS") for env in envs] == ["1", "1"]
+    assert [(kwargs["env"] or {}).get("RAYON_NUM_THREADS") for _, kwargs in starts] == ["1", "1"]
