@@ -195,20 +195,65 @@ def test_shards_share_the_cores_between_their_parsing_threads(
         cores: int, runs: int, threads: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
     monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: set(range(cores)))
-    env = search.threads_each(runs)
-    assert (env or {}).get("RAYON_NUM_THREADS") == threads
-    if env is not None:
-        assert env["PATH"] == search.os.environ["PATH"]  # the rest of the environment is passed on
+    env = search.pagefind_env(runs)
+    assert env.get("RAYON_NUM_THREADS") == threads
+    assert env["PATH"] == search.os.environ["PATH"]  # the rest of the environment is passed on
     monkeypatch.setenv("RAYON_NUM_THREADS", "3")
-    assert search.threads_each(runs) is None  # the caller's choice stands
+    assert search.pagefind_env(runs)["RAYON_NUM_THREADS"] == "3"  # the caller's choice stands
 
 
-def test_each_shard_is_started_with_its_share_of_the_cores(
+def test_every_run_gets_the_allocator_settings_unless_the_caller_chose_others(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(search.ALLOCATOR_VARIABLE, raising=False)
+    for runs in (1, 2):
+        assert search.pagefind_env(runs)[search.ALLOCATOR_VARIABLE] == search.ALLOCATOR_SETTINGS
+    monkeypatch.setenv(search.ALLOCATOR_VARIABLE, "narenas:4")
+    assert search.pagefind_env(1)[search.ALLOCATOR_VARIABLE] == "narenas:4"
+
+
+def allocator_options(said: str) -> dict[str, str]:
+    """``opt.NAME: VALUE`` lines of jemalloc's statistics, as printed at exit with ``stats_print``."""
+    return dict(re.findall(r"^\s*opt\.(\w+): (\S+)", said, re.MULTILINE))
+
+
+def test_the_pagefind_binary_takes_each_allocator_setting(full_site: Path, run_build: BuildFn, tmp_path: Path) -> None:
+    """A Pagefind whose allocator no longer reads the variable, or rejects a setting, fails here."""
+    run_build(full_site)
+    env = {**search.pagefind_env(1), search.ALLOCATOR_VARIABLE: search.ALLOCATOR_SETTINGS + ",stats_print:true"}
+    done = subprocess.run(search.pagefind_command(full_site / "public", tmp_path / "bundle"), env=env,
+                          capture_output=True, text=True, check=True)
+    said = done.stdout + done.stderr
+    assert "Invalid conf" not in said
+    options = allocator_options(said)
+    for setting in search.ALLOCATOR_SETTINGS.split(","):
+        name, value = setting.split(":")
+        assert options.get(name) == value, setting
+
+
+def bundle_files(bundle: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(bundle)): f.read_bytes() for f in sorted(bundle.rglob("*")) if f.is_file()}
+
+
+def test_the_allocator_settings_leave_the_bundle_byte_identical(
+        full_site: Path, run_build: BuildFn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    run_build(full_site)
+    monkeypatch.delenv(search.ALLOCATOR_VARIABLE, raising=False)
+    search.index_site(full_site / "public", tmp_path / "ours")
+    monkeypatch.setenv(search.ALLOCATOR_VARIABLE, "")  # jemalloc's own defaults
+    search.index_site(full_site / "public", tmp_path / "defaults")
+    ours = bundle_files(tmp_path / "ours")
+    assert any(name.startswith("fragment/") for name in ours)
+    assert ours == bundle_files(tmp_path / "defaults")
+
+
+def test_each_shard_is_started_with_its_share_of_the_cores_and_the_allocator_settings(
         full_site: Path, run_build: BuildFn, two_shards: None, monkeypatch: pytest.MonkeyPatch,
         starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], tmp_path: Path) -> None:
     run_build(full_site)
     starts.clear()
     monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    monkeypatch.delenv(search.ALLOCATOR_VARIABLE, raising=False)
     monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: {0, 1})
     search.index_site(full_site / "public", tmp_path / "bundle")
-    assert [(kwargs["env"] or {}).get("RAYON_NUM_THREADS") for _, kwargs in starts] == ["1", "1"]
+    assert [kwargs["env"].get("RAYON_NUM_THREADS") for _, kwargs in starts] == ["1", "1"]
+    assert [kwargs["env"][search.ALLOCATOR_VARIABLE] for _, kwargs in starts] == [search.ALLOCATOR_SETTINGS] * 2
