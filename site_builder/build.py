@@ -17,6 +17,7 @@ from typing import TypeVar
 from . import diskcache, load, urls
 from .cache import BuildCache, data_digest
 from .clean import clean_markdown
+from .clean.gazetteer import ProperNounTally
 from .clean.rules import CleanOptions
 from .config import SiteConfig
 from .enrich import enrich
@@ -70,7 +71,7 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     diags = Diagnostics()
     on_disk = cache is None  # the dev server passes its own; a command-line build reuses the last one's
     cache = cache or diskcache.load(config.out_dir)
-    cache.keep_pages = not on_disk  # only the dev server has a next build to reuse pages in
+    cache.next_build = not on_disk  # only the dev server has a next build to reuse pages, nouns and keys in
     # 1. load: every source file, with its front matter checked.
     style = _guard(diags, lambda: load_style(config.content_dir))
     # File signatures mean nothing to another process: only the dev server's next build can use
@@ -80,11 +81,11 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     topics = cache.same_as_before("topics", tuple(load.load_topics(config.content_dir, diags, sources)))
     docs = load.load_articles(config.content_dir, diags, sources)
     # 2-3. clean and enrich each article in memory.
-    options = with_corpus(style or CleanOptions(), _all_names(people),
-                          cache.nouns.update({d.path: d.body for d in docs}, map_ordered))
+    options = with_corpus(style or CleanOptions(), _all_names(people), corpus_nouns(docs, cache))
     today = today_for(config)
     options_key = data_digest([options_digest(options), registry_digest(people, topics, config, today)])
     articles = prepare_all(prepare, docs, options, options_key, people, topics, config, today, diags, cache)
+    del docs  # the articles hold what is needed from here on; no later worker need inherit the raw text
     # 4. index: the site with every cross-reference.
     site = build_site(articles, people, topics, config, today, diags, cache.related)
     if diags.failed:
@@ -121,6 +122,17 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
             staging.discard()  # nothing left to discard once published
     return BuildResult(site, staging.count if staging else len(outputs), changes, diags,
                        staging if handed_over else None)
+
+
+def corpus_nouns(docs: Sequence[SourceDocument], cache: BuildCache) -> frozenset[str]:
+    """The proper nouns of the corpus, tallied on every core.
+
+    Only the dev server keeps the tally, with each article's evidence, so that
+    its next build recounts the articles that changed; a command-line build
+    drops it here rather than carry it into every worker it forks.
+    """
+    tally = cache.nouns if cache.next_build else ProperNounTally[str]()
+    return tally.update({d.path: d.body for d in docs}, map_ordered)
 
 
 def prepare(
@@ -170,7 +182,8 @@ def cache_keys(doc: SourceDocument, options_key: str, cache: BuildCache) -> tupl
     cleaned = data_digest([doc.path, doc.body_line, doc.body, options_key])
     # options_key covers the registries, the topic thresholds and today: all enrich reads.
     enriched = data_digest([doc.path, doc.meta, doc.meta_lines, doc.body_line, doc.body, options_key])
-    cache.keys[doc.path] = (doc, options_key, cleaned, enriched)
+    if cache.next_build:
+        cache.keys[doc.path] = (doc, options_key, cleaned, enriched)
     return cleaned, enriched
 
 

@@ -270,12 +270,15 @@ class BuildCache:
     """(markdown, render settings) -> HTML."""
     pages: Memo[bytes] = field(default_factory=Memo)
     """(template sources, template name, view model) -> page bytes."""
-    keep_pages: bool = True
-    """Whether rendered pages are kept for the next build, in :attr:`pages` and :attr:`jobs`.
+    next_build: bool = True
+    """Whether a next build in this process will reuse what this one keeps in memory only:
+    rendered pages (:attr:`pages`, :attr:`jobs`), each article's proper-noun evidence
+    (:attr:`nouns`) and each document's cache keys (:attr:`keys`).
 
-    The dev server keeps them.  A command-line build writes each page as it
-    arrives and has no next build: it neither hashes nor holds them, so that
-    its memory, and its workers', stays that of the site's data.
+    The dev server keeps them.  A command-line build has no next build: it
+    neither hashes nor holds them, so that its memory, and that of every
+    worker it forks (which starts as large as the build), stays that of the
+    site's data.
     """
 
     sources: FileMemo[Any] = field(default_factory=FileMemo)

@@ -222,7 +222,7 @@ class Renderer:
 
     def _render(self, template: str, url: str, **context: Any) -> Output:
         context = {"site": self.site_view(url), "page_url": self.link(url), **context}
-        pages = self.cache.pages if self.cache.keep_pages else None
+        pages = self.cache.pages if self.cache.next_build else None
         key = data_digest([self.templates_key, template, context]) if pages is not None else ""
         cached = pages.get(key) if pages is not None else None
         if cached is not None:
@@ -691,7 +691,7 @@ def render_site(
     templates_key = tree_digest(config.templates_dir)
     env = cache.environment(config.templates_dir, templates_key, make_environment)
     renderer = Renderer(site, config, env, cache, templates_key, changes, warnings)
-    if sink is not None and not cache.keep_pages:
+    if sink is not None and not cache.next_build:
         jobs = renderer.jobs(with_inputs=False)  # nothing is kept for a next build to compare with
         map_recorded(lambda i: jobs[i].run(), len(jobs), (renderer.cache.html,), then=sink, keep=False)
         cache.jobs_done = (0, len(jobs))

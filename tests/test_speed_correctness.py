@@ -693,3 +693,48 @@ def test_a_command_line_build_lets_go_of_its_pages_before_the_search_index(
                                 and p.relative_to(full_site / "public").parts[0] not in ("assets", "pagefind")
                                 and p.name != ".site-builder-output"])
     assert len(diskcache.load(full_site / "public").html.entries) == held[0][2]
+
+
+def test_a_command_line_build_renders_without_what_only_a_next_build_would_use(
+        full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every worker forked for the render starts as large as the build: by then a command-line
+    build holds no source document, no article's proper-noun evidence and no document's cache
+    keys; the dev server, whose next build reuses them, holds all three.  Both write the same site."""
+    from site_builder.clean.gazetteer import ProperNounTally
+    from site_builder.model import SourceDocument
+
+    caches: list[BuildCache] = []
+    real_load, real_render = diskcache.load, build_module.render_site
+    monkeypatch.setattr(diskcache, "load", lambda out: caches.append(real_load(out)) or caches[-1])
+    held: list[tuple[int, int, int]] = []
+
+    def render_site(site: Any, config: Any, cache: BuildCache, *args: Any, **kwargs: Any) -> Any:
+        gc.collect()
+        alive = gc.get_objects()
+        held.append((sum(isinstance(o, SourceDocument) and "articles" in Path(o.path).parts for o in alive),
+                     sum(len(o.texts) for o in alive if isinstance(o, ProperNounTally)), len(cache.keys)))
+        return real_render(site, config, cache, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "render_site", render_site)
+    articles = len(list((full_site / "content" / "articles").glob("*.md")))
+    _build(full_site, "public")
+    assert held == [(0, 0, 0)]
+    assert len(caches) == 1 and not caches[0].nouns.texts
+    held.clear()
+    cache = BuildCache()
+    _build(full_site, "served", cache)
+    assert held == [(articles, articles, articles)]
+    assert len(cache.nouns.texts) == len(cache.keys) == articles
+    assert tree(full_site / "public") == tree(full_site / "served")
+
+
+def test_a_command_line_build_tallies_the_same_proper_nouns_as_the_dev_server(full_site: Path) -> None:
+    from site_builder.build import corpus_nouns
+    from site_builder.errors import Diagnostics
+    from site_builder.load import load_articles
+
+    docs = load_articles(full_site / "content", Diagnostics())
+    kept, dropped = BuildCache(), BuildCache(next_build=False)
+    nouns = corpus_nouns(docs, kept)
+    assert nouns and corpus_nouns(docs, dropped) == nouns
+    assert len(kept.nouns.texts) == len(docs) and not dropped.nouns.texts and not dropped.nouns.capitalised
