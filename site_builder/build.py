@@ -17,7 +17,7 @@ from typing import TypeVar
 from . import diskcache, load, urls
 from .cache import BuildCache, data_digest
 from .clean import clean_markdown
-from .clean.gazetteer import ProperNounTally
+from .clean.gazetteer import corpus_proper_nouns
 from .clean.rules import CleanOptions
 from .config import SiteConfig
 from .enrich import enrich
@@ -131,8 +131,9 @@ def corpus_nouns(docs: Sequence[SourceDocument], cache: BuildCache) -> frozenset
     its next build recounts the articles that changed; a command-line build
     drops it here rather than carry it into every worker it forks.
     """
-    tally = cache.nouns if cache.next_build else ProperNounTally[str]()
-    return tally.update({d.path: d.body for d in docs}, map_ordered)
+    if cache.next_build:
+        return cache.nouns.update({d.path: d.body for d in docs}, map_ordered)
+    return corpus_proper_nouns((d.body for d in docs), mapper=map_ordered)
 
 
 def prepare(

@@ -51,10 +51,11 @@ def _serial(task: Callable[[int], Evidence], count: int) -> list[Evidence]:
     return [task(i) for i in range(count)]
 
 
-def corpus_proper_nouns(texts: Iterable[str], min_count: int = 2) -> frozenset[str]:
-    """Lower-cased words seen capitalised mid-sentence and never in lower case."""
+def corpus_proper_nouns(texts: Iterable[str], min_count: int = 2, mapper: Mapper | None = None) -> frozenset[str]:
+    """Lower-cased words seen capitalised mid-sentence and never in lower case, from a tally
+    that is dropped once counted (``mapper`` as for :meth:`ProperNounTally.update`)."""
     tally: ProperNounTally[int] = ProperNounTally(min_count)
-    return tally.update(dict(enumerate(texts)))
+    return tally.update(dict(enumerate(texts)), mapper)
 
 
 def evidence(text: str) -> Evidence:
