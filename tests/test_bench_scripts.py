@@ -128,3 +128,20 @@ def test_pagefind_phases_reports_a_failed_pagefind(tmp_path: Path, capsys: pytes
     assert script.main([str(tmp_path / "empty")]) == 1
     assert f"{tmp_path / 'empty'}: pagefind failed:" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no bundle left behind
+
+
+def test_memory_phases_reports_our_stages_and_pagefind(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _script("memory_phases").main(["--n", "40"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("N = 40 articles: full build ")
+    ours, search = lines[1:]
+    assert re.fullmatch(r"our stages \(before Pagefind\) +\d+ MB  \(python \d+(, python \d+)*\)", ours), ours
+    assert re.fullmatch(r"while Pagefind runs +\d+ MB  \(.*pagefind\w* \d+.*\)", search), search
+
+
+def test_memory_phases_splits_samples_at_pagefind() -> None:
+    phases = _script("memory_phases")
+    samples = [{"python:1": 100}, {"python:1": 300, "python:2": 250}, {"python:1": 20, "pagefind_extended:3": 400},
+               {"python:1": 20, "pagefind_extended:3": 200}]
+    ours, search = phases.peaks(samples)
+    assert ours == {"python:1": 300, "python:2": 250} and search == {"python:1": 20, "pagefind_extended:3": 400}
