@@ -45,6 +45,8 @@ __all__ = ["BUNDLE_DIR", "index_site", "pagefind_command", "pagefind_program"]
 
 TIMEOUT_SECONDS = 300
 BACKGROUND_NICENESS = 10
+POLL_SECONDS = 0.02
+"""How often the indexer looks for a run that has ended, to start the next shard in its place."""
 
 WRAPPER = [sys.executable, "-m", "pagefind"]
 """Pagefind's Python entry point, which finds the binary and replaces itself with it."""
@@ -78,50 +80,58 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
 
     The index goes to ``site_dir/pagefind/``, or to ``bundle`` when given (the
     dev server builds it beside the live site and swaps it in); a large site's
-    second shard goes into its ``shard-2/`` (:mod:`search_plan`), built by a
-    second Pagefind beside the first.  A ``background`` run has a lower CPU
-    priority, so that the editor's next rebuild is not slowed down by it, and
-    a process group of its own, whose id ``running`` is told when it starts
-    and None when it has ended (the dev server stops the group while it
-    rebuilds).
+    later shards go into its ``shard-2/`` and on (:mod:`search_plan`), each
+    built by a Pagefind of its own, as many at once as there are cores, the
+    next started as one ends.  A failed run fails the index, and no other is
+    started.  A ``background`` run has a lower CPU priority, so that the
+    editor's next rebuild is not slowed down by it, and a process group of its
+    own, whose id ``running`` is told when runs start and None when all have
+    ended (the dev server stops the group while it rebuilds).
     """
     where = SourceLocation(display_path(site_dir))
     bundle_dir = bundle or site_dir / BUNDLE_DIR
     runs = search_plan.plan(search_plan.names_in(site_dir)).runs()  # (glob, folder in the bundle)
     # In the background, the wrapper: its priority is set before the binary starts its threads.
     program = WRAPPER if background else pagefind_program()
-    env = pagefind_env(len(runs))
+    at_once = min(len(runs), _cores())
+    env = pagefind_env(at_once)
     procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
+    ended: list[subprocess.Popen[bytes]] = []  # by us, once another had failed: not a failure to report
     try:
         with contextlib.ExitStack() as stack:
             try:
-                for glob, folder in runs:
-                    output = stack.enter_context(tempfile.TemporaryFile())  # no pipe to fill while another runs
-                    # In the background, one process group for all the runs, which the terminal's
-                    # Ctrl+C does not reach and the dev server can stop as one.
-                    group = (procs[0][0].pid if procs else 0) if background else None
-                    proc = subprocess.Popen(pagefind_command(site_dir, bundle_dir / folder, program, glob),
-                                            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                                            process_group=group, env=env)
-                    procs.append((proc, output))
-                    if background:
-                        # Before Python has started Pagefind's binary, which inherits it.
-                        with contextlib.suppress(OSError):
-                            os.setpriority(os.PRIO_PROCESS, proc.pid, BACKGROUND_NICENESS)
-                if running is not None:
-                    running(procs[0][0].pid)
                 deadline = time.monotonic() + TIMEOUT_SECONDS
-                for proc, _ in procs:
-                    proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-            finally:  # a run that could not start, a timeout, an interrupt: none is left running
+                waiting = list(runs)
+                leader = 0  # the first run of those running, whose process group the others join
+                while True:
+                    live = [proc for proc, _ in procs if proc.poll() is None]  # the ended are reaped
+                    if any(proc.returncode for proc, _ in procs) or not (waiting or live):
+                        break  # done, or a run failed: start no other
+                    if waiting and len(live) < at_once:
+                        if not live:
+                            leader = 0  # a group whose runs have all ended is gone: a new one
+                        while waiting and len(live) < at_once:
+                            glob, folder = waiting.pop(0)
+                            command = pagefind_command(site_dir, bundle_dir / folder, program, glob)
+                            output = stack.enter_context(tempfile.TemporaryFile())  # no pipe to fill
+                            live.append(_start(procs, command, output, env, background, leader))
+                            leader = leader or live[-1].pid
+                        if running is not None:
+                            running(leader)
+                    elif time.monotonic() > deadline:
+                        raise subprocess.TimeoutExpired(program, TIMEOUT_SECONDS)
+                    else:
+                        time.sleep(POLL_SECONDS)
+            finally:  # a run that could not start, a failure, a timeout, an interrupt: none is left running
                 for proc, _ in procs:
                     if proc.poll() is None:
                         proc.kill()
                         proc.wait()
+                        ended.append(proc)
                 if running is not None:
                     running(None)
             failures = [_said(output) or f"exit status {proc.returncode}" for proc, output in procs
-                        if proc.returncode != 0]
+                        if proc.returncode != 0 and proc not in ended]
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SiteError(where, "search", f"could not run pagefind: {exc}") from exc
     if failures:
@@ -131,6 +141,30 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     for _, folder in runs:
         if not (bundle_dir / folder / "pagefind.js").is_file():
             raise SiteError(where, "search", "pagefind ran but wrote no pagefind.js")
+
+
+def _start(procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]], command: list[str], output: IO[bytes],
+           env: dict[str, str], background: bool, group: int) -> subprocess.Popen[bytes]:
+    """Start one Pagefind run, which prints to ``output``, and add it to ``procs``.
+
+    In the ``background``, at a lower priority and in process ``group`` (0: a new one, led by
+    this run), which the terminal's Ctrl+C does not reach and the dev server can stop as one."""
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                            process_group=group if background else None, env=env)
+    procs.append((proc, output))
+    if background:
+        # Before Python has started Pagefind's binary, which inherits it.
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, proc.pid, BACKGROUND_NICENESS)
+    return proc
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 ALLOCATOR_VARIABLE = "_RJEM_MALLOC_CONF"
@@ -160,11 +194,7 @@ def pagefind_env(runs: int) -> dict[str, str]:
     """
     env = {ALLOCATOR_VARIABLE: ALLOCATOR_SETTINGS, **os.environ}
     if runs >= 2 and "RAYON_NUM_THREADS" not in env:
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except AttributeError:  # pragma: no cover - not Linux
-            cores = os.cpu_count() or 1
-        env["RAYON_NUM_THREADS"] = str(max(1, cores // runs))
+        env["RAYON_NUM_THREADS"] = str(max(1, _cores() // runs))
     return env
 
 

@@ -1,11 +1,12 @@
-"""A large site's search index is built in two shards (search_plan): which page goes to which
-shard, and the real Pagefind over each, merged by the search page."""
+"""A large site's search index is built in shards (search_plan): which page goes to which shard,
+how many run at once, and the real Pagefind over each, merged by the search page."""
 
 from __future__ import annotations
 
 import fnmatch
 import json
 import re
+import string
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -54,7 +55,32 @@ def test_a_large_site_is_split_in_two_halves_that_hold_every_page_once() -> None
     counts = [sum(matches(g, "articles", n) for n in names) for g in split.globs]
     assert sum(counts) == len(names)
     assert all(not (matches(split.globs[0], "people", n) and matches(split.globs[1], "people", n)) for n in names)
-    assert min(counts) >= BALANCE * len(names)
+    assert max(counts) <= BALANCE * len(names) / 2
+
+
+@pytest.mark.parametrize(("pages", "shards"), [
+    (2 * search_plan.SHARD_PAGES, 2), (2 * search_plan.SHARD_PAGES + 1, 4), (4 * search_plan.SHARD_PAGES, 4),
+    (4 * search_plan.SHARD_PAGES + 1, 6), (50 * search_plan.SHARD_PAGES, search_plan.MAX_SHARDS)])
+def test_a_larger_site_is_split_in_more_pairs_of_even_shards(pages: int, shards: int) -> None:
+    """Each Pagefind run's memory grows with its pages: more pages, more shards, up to a cap."""
+    names = [f"{name}-{string.ascii_lowercase[i % 26]}" for i, name in enumerate(slugs(pages))]
+    split = plan(names)
+    assert len(split.globs) == shards
+    assert [folder for _, folder in split.runs()] == ["", *(f"shard-{n}" for n in range(2, shards + 1))]
+    assert split.merged == tuple(f"/pagefind/shard-{n}/" for n in range(2, shards + 1))
+    counts = [sum(matches(g, "articles", n) for n in names) for g in split.globs]
+    assert sum(counts) == len(names)
+    assert max(counts) <= BALANCE * len(names) / shards
+
+
+def test_names_that_cannot_be_split_evenly_in_more_shards_are_split_in_fewer() -> None:
+    two_endings = [f"case-{i}-{'ab'[i % 2]}" for i in range(4 * search_plan.SHARD_PAGES)]
+    assert plan(two_endings).globs == (urls.searchable("a"), urls.searchable("!a"))
+    assert plan(two_endings, shard_pages=len(two_endings) // 8).globs == plan(two_endings).globs
+    # Ten endings, evenly used (numbered reports): eight shards would hold two or one each,
+    # the largest at 1.6 times an even split; six hold two or one, at 1.2 times.
+    numbered = [f"report-{i:05d}" for i in range(7 * search_plan.SHARD_PAGES)]
+    assert len(plan(numbered).globs) == 6
 
 
 def test_slugs_that_all_end_alike_keep_one_index() -> None:
@@ -63,15 +89,19 @@ def test_slugs_that_all_end_alike_keep_one_index() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="abcxyz019-_.é]![\\", min_size=1, max_size=6), min_size=0, max_size=80))
-def test_every_name_is_in_exactly_one_shard_and_the_shards_are_even(names: list[str]) -> None:
-    """Whatever the names end in (class syntax, accents, punctuation), the two globs partition them."""
-    split = plan(names, min_pages=10)
+@given(st.lists(st.text(alphabet="abcxyz019-_.é]![\\", min_size=1, max_size=6), min_size=0, max_size=80),
+       st.integers(min_value=1, max_value=40))
+def test_every_name_is_in_exactly_one_shard_and_the_shards_are_even(names: list[str], shard_pages: int) -> None:
+    """Whatever the names end in (class syntax, accents, punctuation), the globs partition them."""
+    split = plan(names, min_pages=10, shard_pages=shard_pages)
     for name in names:
         assert sum(matches(g, "topics", name) for g in split.globs) == 1, (name, split)
-    if len(split.globs) == 2:
+    shards = len(split.globs)
+    if shards > 1:
+        assert shards % 2 == 0 and shards <= search_plan.MAX_SHARDS
+        assert shards <= 2 * -(-len(names) // (2 * shard_pages))
         counts = [sum(matches(g, "topics", n) for n in names) for g in split.globs]
-        assert min(counts) >= BALANCE * len(names)
+        assert max(counts) <= BALANCE * len(names) / shards
     else:
         assert split == ONE_INDEX
 
@@ -144,10 +174,11 @@ def starts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[subprocess.Popen[bytes
 
 def test_background_shards_share_one_process_group_and_a_lower_priority(
         full_site: Path, run_build: BuildFn, two_shards: None,
-        starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]]) -> None:
+        starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], monkeypatch: pytest.MonkeyPatch) -> None:
     """The dev server stops and ends the indexer by its process group: both runs must be in it."""
     run_build(full_site)
     starts.clear()
+    monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: {0, 1})  # both at once
     told: list[int | None] = []
     bundle = full_site / "fresh-bundle"
     search.index_site(full_site / "public", bundle, background=True, running=told.append)
@@ -257,3 +288,102 @@ def test_each_shard_is_started_with_its_share_of_the_cores_and_the_allocator_set
     search.index_site(full_site / "public", tmp_path / "bundle")
     assert [kwargs["env"].get("RAYON_NUM_THREADS") for _, kwargs in starts] == ["1", "1"]
     assert [kwargs["env"][search.ALLOCATOR_VARIABLE] for _, kwargs in starts] == [search.ALLOCATOR_SETTINGS] * 2
+
+
+@pytest.fixture
+def four_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shard the seed site's 21 pages in four, as a site of more than 6,000 pages is."""
+    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
+    monkeypatch.setattr(search_plan, "SHARD_PAGES", 6)
+
+
+def logging_pagefind(tmp_path: Path, log: Path, before: str = "") -> Path:
+    """A Pagefind that appends ``start PID PGID`` and ``end PID`` to ``log`` around the real one;
+    ``before``: shell ``case`` branches on its arguments, run first."""
+    fake = tmp_path / "logging-pagefind"
+    real = search.pagefind_program()[0]
+    fake.write_text("#!/bin/sh\n"
+                    f'echo "start $$ $(cut -d" " -f5 /proc/$$/stat)" >> {log}\n'
+                    f'case "$*" in {before} esac\n'
+                    f'{real} "$@"; status=$?\n'
+                    f'echo "end $$" >> {log}\n'
+                    'exit $status\n')
+    fake.chmod(0o755)
+    return fake
+
+
+def most_at_once(log: Path) -> int:
+    running = most = 0
+    for line in log.read_text().splitlines():
+        running += 1 if line.startswith("start ") else -1
+        most = max(most, running)
+    return most
+
+
+@pytest.mark.parametrize("cores", [2, 1])
+def test_shards_run_as_many_at_once_as_there_are_cores(
+        full_site: Path, run_build: BuildFn, four_shards: None, cores: int, monkeypatch: pytest.MonkeyPatch,
+        starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], tmp_path: Path) -> None:
+    """Each run's memory grows with its pages: four shards two at a time peak as two half-size ones."""
+    run_build(full_site)
+    public = full_site / "public"
+    assert merged_on_search_page(public) == ["/pagefind/shard-2/", "/pagefind/shard-3/", "/pagefind/shard-4/"]
+    pages = len(search_plan.names_in(public))
+    starts.clear()
+    log = tmp_path / "runs.log"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(logging_pagefind(tmp_path, log)))
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    bundle = tmp_path / "bundle"
+    search.index_site(public, bundle)
+    assert len(starts) == 4 and most_at_once(log) == cores
+    assert [kwargs["env"].get("RAYON_NUM_THREADS") for _, kwargs in starts] == ["1" if cores == 2 else None] * 4
+    shards = [bundle, *(bundle / f"shard-{n}" for n in (2, 3, 4))]
+    found = [indexed_urls(shard) for shard in shards]
+    every = [url for urls_ in found for url in urls_]
+    assert all(found) and len(every) == len(set(every)) == pages  # every page, once
+
+
+@pytest.mark.parametrize("cores", [2, 1])
+def test_background_shards_started_later_join_a_group_the_dev_server_was_told_of(
+        full_site: Path, run_build: BuildFn, four_shards: None, cores: int, monkeypatch: pytest.MonkeyPatch,
+        starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], tmp_path: Path) -> None:
+    """The dev server stops and ends the indexer by its process group: a run started once the
+    group's others have all ended leads a new group, of which the server is told."""
+    run_build(full_site)
+    starts.clear()
+    log = tmp_path / "runs.log"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(logging_pagefind(tmp_path, log)))
+    monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    told: list[int | None] = []
+    bundle = tmp_path / "bundle"
+    search.index_site(full_site / "public", bundle, background=True, running=told.append)
+    assert most_at_once(log) == cores
+    groups = [int(line.split()[2]) for line in log.read_text().splitlines() if line.startswith("start ")]
+    pids = [proc.pid for proc, _ in starts]
+    assert len(groups) == 4 and set(groups) <= set(pids) and told[-1] is None
+    assert set(groups) == set(told[:-1])  # every group was told, and only those
+    for (proc, kwargs), group in zip(starts, groups, strict=True):
+        assert kwargs["process_group"] in (0, group) and (kwargs["process_group"] == 0) == (group == proc.pid)
+    if cores == 1:
+        assert groups == pids and told == [*pids, None]  # one at a time: each leads its own
+    assert all((bundle / folder / "pagefind.js").is_file() for folder in ("", "shard-2", "shard-3", "shard-4"))
+
+
+def test_a_failed_shard_stops_the_rest_and_is_the_one_reported(
+        full_site: Path, run_build: BuildFn, four_shards: None, monkeypatch: pytest.MonkeyPatch,
+        starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], tmp_path: Path) -> None:
+    """The second shard fails while the first still runs: the first is ended, not reported as a
+    failure, and the third and fourth are never started."""
+    run_build(full_site)
+    starts.clear()
+    globs = search_plan.plan(search_plan.names_in(full_site / "public")).globs
+    first, second = (f'*"{glob}"*' for glob in globs[:2])
+    fake = logging_pagefind(tmp_path, tmp_path / "runs.log", before=(
+        f'{first}) exec sleep 30;; {second}) echo "Error: shard broke" >&2; exit 3;;'))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: {0, 1})
+    with pytest.raises(SiteError, match=r"pagefind failed: Error: shard broke$"):
+        search.index_site(full_site / "public", tmp_path / "bundle")
+    assert len(starts) == 2
+    assert starts[0][0].returncode == -9  # ended and reaped, not left sleeping
