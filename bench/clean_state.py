@@ -36,7 +36,10 @@ class Trash:
         """Move each existing path into the trash (a rename: no file is deleted)."""
         for path in paths:
             if path.exists():
-                path.rename(self.dir / f"{next(_counter)}-{path.name}")
+                target = self.dir / f"{next(_counter)}-{path.name}"
+                while target.exists():  # left by an earlier run that did not empty it
+                    target = self.dir / f"{next(_counter)}-{path.name}"
+                path.rename(target)
 
     def empty(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

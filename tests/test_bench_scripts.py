@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 import subprocess
 import sys
@@ -145,3 +146,19 @@ def test_memory_phases_splits_samples_at_pagefind() -> None:
                {"python:1": 20, "pagefind_extended:3": 200}]
     ours, search = phases.peaks(samples)
     assert ours == {"python:1": 300, "python:2": 250} and search == {"python:1": 20, "pagefind_extended:3": 400}
+
+
+def test_the_trash_takes_a_folder_whose_name_an_earlier_run_left_in_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each benchmark process counts its trash names from 0; an earlier one's may still be there."""
+    clean_state = _script("clean_state")
+    monkeypatch.setattr(clean_state, "_counter", itertools.count())
+    trash = clean_state.Trash(tmp_path / ".trash")
+    for left in ("0-site", "1-site"):
+        (trash.dir / left / "public").mkdir(parents=True)
+    (tmp_path / "site" / "public").mkdir(parents=True)
+    trash.set_aside(tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+    assert sorted(p.name for p in trash.dir.iterdir()) == ["0-site", "1-site", "2-site"]
+    trash.empty()
+    assert not trash.dir.exists()
