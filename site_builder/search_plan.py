@@ -9,7 +9,7 @@ over its share of the pages: the first writes the bundle under
 ``/pagefind/``, the others under ``/pagefind/shard-2/``, ``shard-3/`` and so
 on.  The search page merges the later ones into the first (Pagefind's
 ``mergeIndex``), and readers get one list of results ranked by score.
-Smaller sites keep one index: it takes a second or two, and a second shard
+Smaller sites keep one index: it takes a second or two, and each shard
 costs each search a few more requests.
 
 Shards come in pairs, as many pairs as keep each shard within
@@ -64,7 +64,7 @@ BALANCE = 1.25
 holds at most 62.5%): shards are there to bound the largest run's memory."""
 
 _GROUPABLE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-"""Last characters that may go into a glob's class as they are; the others stay in the second shard."""
+"""Last characters that may go into a glob's class as they are; the others stay in the last shard."""
 
 
 @dataclass(frozen=True)
