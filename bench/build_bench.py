@@ -17,9 +17,10 @@ build none, so each is timed twice: alone, and as ``hugo+pagefind`` or
 ``pelican+pagefind``, the generator followed by the same Pagefind over the
 same pages, which is how their sites get the search ours has.  The second
 pair is the like-for-like comparison.  A site of 2,000 searchable pages or
-more gets its index from us in Pagefind shards side by side, two at
-5,000 articles and four at 10,000 (docs/DECISIONS.md); ``hugo+shards``, Hugo followed by that same indexing
-step, shows what the split would give Hugo's pages.
+more gets its index from us in two Pagefind shards, side by side up to
+6,000 pages and one after the other beyond (docs/DECISIONS.md);
+``hugo+shards``, Hugo followed by that same indexing step, shows what the
+split would give Hugo's pages.
 
     python bench/build_bench.py --n 5000 --n 10000
     python bench/build_bench.py --n 1000 --only site-builder --rebuild
@@ -342,8 +343,8 @@ def then_pagefind(cmd: list[str], out: Path, search: str) -> list[str]:
 
     ``search`` is ``"pagefind"`` for that, or ``"shards"`` for our own indexing
     step (:func:`site_builder.search.index_site`, in a fresh Python as our
-    build's last step runs it), which splits a large site's index in
-    shards, Pagefind runs side by side: what our build's split would give the other
+    build's last step runs it), which splits a large site's index in two
+    Pagefind runs side by side: what our build's split would give the other
     generator's pages.
     """
     if not search:
@@ -407,7 +408,7 @@ def rebuild_ours(work: Path, runs: int = 5) -> tuple[list[float], list[float]]:
 TOOLS = ("site-builder", "pelican", "hugo", "pelican+pagefind", "hugo+pagefind", "hugo+shards")
 """Our build includes its search index; '+pagefind' gives Pelican's and Hugo's sites the same search,
 as Pagefind's documentation has a site build it; '+shards' gives Hugo's pages our own indexing step,
-which builds a large site's index in shards side by side (docs/DECISIONS.md)."""
+which builds a large site's index in two shards side by side (docs/DECISIONS.md)."""
 
 
 def main() -> int:

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -45,6 +45,14 @@ __all__ = ["BUNDLE_DIR", "index_site", "pagefind_command", "pagefind_program"]
 
 TIMEOUT_SECONDS = 300
 BACKGROUND_NICENESS = 10
+PAGES_AT_ONCE = 6_000
+"""The most searchable pages that Pagefind runs side by side may index between them.
+
+Pagefind holds about 125 KB a page until it has written its bundle.  The two shards of the
+10,000-article site side by side peaked at 1,218 to 1,262 MB (as much as Hugo alone takes to
+build that site, without a search index) in 7.7 to 7.8 s; one after the other, at 667 to
+670 MB in 10.4 to 10.7 s (docs/PERFORMANCE.md, "Twenty-seventh session").  The 5,000-article
+site's two shards (5,324 pages) still run side by side: the second core is worth more there."""
 POLL_SECONDS = 0.02
 """How often the indexer looks for a run that has ended, to start the next shard in its place."""
 
@@ -80,20 +88,21 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
 
     The index goes to ``site_dir/pagefind/``, or to ``bundle`` when given (the
     dev server builds it beside the live site and swaps it in); a large site's
-    later shards go into its ``shard-2/`` and on (:mod:`search_plan`), each
-    built by a Pagefind of its own, as many at once as there are cores, the
-    next started as one ends.  A failed run fails the index, and no other is
-    started.  A ``background`` run has a lower CPU priority, so that the
-    editor's next rebuild is not slowed down by it, and a process group of its
-    own, whose id ``running`` is told when runs start and None when all have
-    ended (the dev server stops the group while it rebuilds).
+    second shard goes into its ``shard-2/`` (:mod:`search_plan`), built by a
+    Pagefind of its own, beside the first or after it (:func:`runs_at_once`).
+    A failed run fails the index, and no other is started.  A ``background``
+    run has a lower CPU priority, so that the editor's next rebuild is not
+    slowed down by it, and a process group of its own, whose id ``running``
+    is told when runs start and None when all have ended (the dev server
+    stops the group while it rebuilds).
     """
     where = SourceLocation(display_path(site_dir))
     bundle_dir = bundle or site_dir / BUNDLE_DIR
-    runs = search_plan.plan(search_plan.names_in(site_dir)).runs()  # (glob, folder in the bundle)
+    plan = search_plan.plan(search_plan.names_in(site_dir))
+    runs = plan.runs()  # (glob, folder in the bundle)
     # In the background, the wrapper: its priority is set before the binary starts its threads.
     program = WRAPPER if background else pagefind_program()
-    at_once = min(len(runs), _cores())
+    at_once = runs_at_once(plan.pages, _cores())
     env = pagefind_env(at_once)
     procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
     ended: list[subprocess.Popen[bytes]] = []  # by us, once another had failed: not a failure to report
@@ -141,6 +150,16 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     for _, folder in runs:
         if not (bundle_dir / folder / "pagefind.js").is_file():
             raise SiteError(where, "search", "pagefind ran but wrote no pagefind.js")
+
+
+def runs_at_once(pages: Sequence[int], cores: int) -> int:
+    """How many Pagefind runs, over these numbers of pages each, to run side by side: one a core,
+    as long as the largest of them together hold at most :data:`PAGES_AT_ONCE` pages."""
+    at_once = max(1, min(len(pages), cores))
+    largest = sorted(pages, reverse=True)
+    while at_once > 1 and sum(largest[:at_once]) > PAGES_AT_ONCE:
+        at_once -= 1
+    return at_once
 
 
 def _start(procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]], command: list[str], output: IO[bytes],

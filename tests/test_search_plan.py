@@ -1,12 +1,11 @@
-"""A large site's search index is built in shards (search_plan): which page goes to which shard,
-how many run at once, and the real Pagefind over each, merged by the search page."""
+"""A large site's search index is built in two shards (search_plan): which page goes to which
+shard, whether they run side by side, and the real Pagefind over each, merged by the search page."""
 
 from __future__ import annotations
 
 import fnmatch
 import json
 import re
-import string
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -55,32 +54,7 @@ def test_a_large_site_is_split_in_two_halves_that_hold_every_page_once() -> None
     counts = [sum(matches(g, "articles", n) for n in names) for g in split.globs]
     assert sum(counts) == len(names)
     assert all(not (matches(split.globs[0], "people", n) and matches(split.globs[1], "people", n)) for n in names)
-    assert max(counts) <= BALANCE * len(names) / 2
-
-
-@pytest.mark.parametrize(("pages", "shards"), [
-    (2 * search_plan.SHARD_PAGES, 2), (2 * search_plan.SHARD_PAGES + 1, 4), (4 * search_plan.SHARD_PAGES, 4),
-    (4 * search_plan.SHARD_PAGES + 1, 6), (50 * search_plan.SHARD_PAGES, search_plan.MAX_SHARDS)])
-def test_a_larger_site_is_split_in_more_pairs_of_even_shards(pages: int, shards: int) -> None:
-    """Each Pagefind run's memory grows with its pages: more pages, more shards, up to a cap."""
-    names = [f"{name}-{string.ascii_lowercase[i % 26]}" for i, name in enumerate(slugs(pages))]
-    split = plan(names)
-    assert len(split.globs) == shards
-    assert [folder for _, folder in split.runs()] == ["", *(f"shard-{n}" for n in range(2, shards + 1))]
-    assert split.merged == tuple(f"/pagefind/shard-{n}/" for n in range(2, shards + 1))
-    counts = [sum(matches(g, "articles", n) for n in names) for g in split.globs]
-    assert sum(counts) == len(names)
-    assert max(counts) <= BALANCE * len(names) / shards
-
-
-def test_names_that_cannot_be_split_evenly_in_more_shards_are_split_in_fewer() -> None:
-    two_endings = [f"case-{i}-{'ab'[i % 2]}" for i in range(4 * search_plan.SHARD_PAGES)]
-    assert plan(two_endings).globs == (urls.searchable("a"), urls.searchable("!a"))
-    assert plan(two_endings, shard_pages=len(two_endings) // 8).globs == plan(two_endings).globs
-    # Ten endings, evenly used (numbered reports): eight shards would hold two or one each,
-    # the largest at 1.6 times an even split; six hold two or one, at 1.2 times.
-    numbered = [f"report-{i:05d}" for i in range(7 * search_plan.SHARD_PAGES)]
-    assert len(plan(numbered).globs) == 6
+    assert min(counts) >= BALANCE * len(names)
 
 
 def test_slugs_that_all_end_alike_keep_one_index() -> None:
@@ -89,19 +63,15 @@ def test_slugs_that_all_end_alike_keep_one_index() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="abcxyz019-_.é]![\\", min_size=1, max_size=6), min_size=0, max_size=80),
-       st.integers(min_value=1, max_value=40))
-def test_every_name_is_in_exactly_one_shard_and_the_shards_are_even(names: list[str], shard_pages: int) -> None:
-    """Whatever the names end in (class syntax, accents, punctuation), the globs partition them."""
-    split = plan(names, min_pages=10, shard_pages=shard_pages)
+@given(st.lists(st.text(alphabet="abcxyz019-_.é]![\\", min_size=1, max_size=6), min_size=0, max_size=80))
+def test_every_name_is_in_exactly_one_shard_and_the_shards_are_even(names: list[str]) -> None:
+    """Whatever the names end in (class syntax, accents, punctuation), the two globs partition them."""
+    split = plan(names, min_pages=10)
     for name in names:
         assert sum(matches(g, "topics", name) for g in split.globs) == 1, (name, split)
-    shards = len(split.globs)
-    if shards > 1:
-        assert shards % 2 == 0 and shards <= search_plan.MAX_SHARDS
-        assert shards <= 2 * -(-len(names) // (2 * shard_pages))
+    if len(split.globs) == 2:
         counts = [sum(matches(g, "topics", n) for n in names) for g in split.globs]
-        assert max(counts) <= BALANCE * len(names) / shards
+        assert min(counts) >= BALANCE * len(names)
     else:
         assert split == ONE_INDEX
 
@@ -290,16 +260,25 @@ def test_each_shard_is_started_with_its_share_of_the_cores_and_the_allocator_set
     assert [kwargs["env"][search.ALLOCATOR_VARIABLE] for _, kwargs in starts] == [search.ALLOCATOR_SETTINGS] * 2
 
 
-@pytest.fixture
-def four_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Shard the seed site's 21 pages in four, as a site of more than 6,000 pages is."""
-    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
-    monkeypatch.setattr(search_plan, "SHARD_PAGES", 6)
+def test_the_plan_counts_the_pages_of_each_run() -> None:
+    names = slugs(search_plan.SHARD_MIN_PAGES + 400)
+    split = plan(names)
+    assert split.pages == tuple(sum(matches(g, "articles", n) for n in names) for g in split.globs)
+    assert plan(names[:10]).pages == (10,) and plan(names[:10]) == ONE_INDEX
+
+
+@pytest.mark.parametrize(("pages", "cores", "at_once"), [
+    ((2662, 2662), 2, 2), ((3000, 3000), 2, 2), ((3001, 3000), 2, 1), ((5162, 5162), 2, 1),
+    ((2662, 2662), 1, 1), ((2662, 2662), 8, 2), ((21,), 2, 1), ((), 2, 1)])
+def test_runs_go_side_by_side_one_a_core_within_the_pages_that_memory_allows(
+        pages: tuple[int, ...], cores: int, at_once: int) -> None:
+    assert search.PAGES_AT_ONCE == 6_000
+    assert search.runs_at_once(pages, cores) == at_once
 
 
 def logging_pagefind(tmp_path: Path, log: Path, before: str = "") -> Path:
     """A Pagefind that appends ``start PID PGID`` and ``end PID`` to ``log`` around the real one;
-    ``before``: shell ``case`` branches on its arguments, run first."""
+    ``before``: shell ``case`` branches on its arguments, taken first."""
     fake = tmp_path / "logging-pagefind"
     real = search.pagefind_program()[0]
     fake.write_text("#!/bin/sh\n"
@@ -320,70 +299,71 @@ def most_at_once(log: Path) -> int:
     return most
 
 
-@pytest.mark.parametrize("cores", [2, 1])
-def test_shards_run_as_many_at_once_as_there_are_cores(
-        full_site: Path, run_build: BuildFn, four_shards: None, cores: int, monkeypatch: pytest.MonkeyPatch,
-        starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], tmp_path: Path) -> None:
-    """Each run's memory grows with its pages: four shards two at a time peak as two half-size ones."""
+@pytest.mark.parametrize(("cores", "pages_at_once", "at_once"), [(2, 6_000, 2), (2, 15, 1), (1, 6_000, 1)])
+def test_shards_run_side_by_side_only_where_cores_and_memory_allow(
+        full_site: Path, run_build: BuildFn, two_shards: None, cores: int, pages_at_once: int, at_once: int,
+        monkeypatch: pytest.MonkeyPatch, starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]],
+        tmp_path: Path) -> None:
+    """Each run's memory grows with its pages: past PAGES_AT_ONCE, one after the other."""
     run_build(full_site)
     public = full_site / "public"
-    assert merged_on_search_page(public) == ["/pagefind/shard-2/", "/pagefind/shard-3/", "/pagefind/shard-4/"]
-    pages = len(search_plan.names_in(public))
+    sizes = search_plan.plan(search_plan.names_in(public)).pages
+    assert len(sizes) == 2 and max(sizes) <= 15 < sum(sizes), sizes
     starts.clear()
     log = tmp_path / "runs.log"
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(logging_pagefind(tmp_path, log)))
     monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
     monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(search, "PAGES_AT_ONCE", pages_at_once)
     bundle = tmp_path / "bundle"
     search.index_site(public, bundle)
-    assert len(starts) == 4 and most_at_once(log) == cores
-    assert [kwargs["env"].get("RAYON_NUM_THREADS") for _, kwargs in starts] == ["1" if cores == 2 else None] * 4
-    shards = [bundle, *(bundle / f"shard-{n}" for n in (2, 3, 4))]
-    found = [indexed_urls(shard) for shard in shards]
-    every = [url for urls_ in found for url in urls_]
-    assert all(found) and len(every) == len(set(every)) == pages  # every page, once
+    assert len(starts) == 2 and most_at_once(log) == at_once
+    # Side by side, they share the cores; one at a time, each has them all.
+    assert [kwargs["env"].get("RAYON_NUM_THREADS") for _, kwargs in starts] == ["1" if at_once == 2 else None] * 2
+    found = [indexed_urls(bundle), indexed_urls(bundle / "shard-2")]
+    every = found[0] + found[1]
+    assert all(found) and len(every) == len(set(every)) == sum(sizes)  # every page, once
 
 
-@pytest.mark.parametrize("cores", [2, 1])
-def test_background_shards_started_later_join_a_group_the_dev_server_was_told_of(
-        full_site: Path, run_build: BuildFn, four_shards: None, cores: int, monkeypatch: pytest.MonkeyPatch,
+def test_background_shards_one_after_the_other_each_lead_a_group_the_dev_server_is_told_of(
+        full_site: Path, run_build: BuildFn, two_shards: None, monkeypatch: pytest.MonkeyPatch,
         starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], tmp_path: Path) -> None:
     """The dev server stops and ends the indexer by its process group: a run started once the
-    group's others have all ended leads a new group, of which the server is told."""
+    group's others have all ended leads a new group, and the server is told of it."""
     run_build(full_site)
     starts.clear()
     log = tmp_path / "runs.log"
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(logging_pagefind(tmp_path, log)))
-    monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(search, "PAGES_AT_ONCE", 15)
     told: list[int | None] = []
     bundle = tmp_path / "bundle"
     search.index_site(full_site / "public", bundle, background=True, running=told.append)
-    assert most_at_once(log) == cores
-    groups = [int(line.split()[2]) for line in log.read_text().splitlines() if line.startswith("start ")]
+    assert most_at_once(log) == 1
     pids = [proc.pid for proc, _ in starts]
-    assert len(groups) == 4 and set(groups) <= set(pids) and told[-1] is None
-    assert set(groups) == set(told[:-1])  # every group was told, and only those
-    for (proc, kwargs), group in zip(starts, groups, strict=True):
-        assert kwargs["process_group"] in (0, group) and (kwargs["process_group"] == 0) == (group == proc.pid)
-    if cores == 1:
-        assert groups == pids and told == [*pids, None]  # one at a time: each leads its own
-    assert all((bundle / folder / "pagefind.js").is_file() for folder in ("", "shard-2", "shard-3", "shard-4"))
+    groups = [int(line.split()[2]) for line in log.read_text().splitlines() if line.startswith("start ")]
+    assert groups == pids and told == [*pids, None]
+    assert [kwargs["process_group"] for _, kwargs in starts] == [0, 0]
+    assert (bundle / "pagefind.js").is_file() and (bundle / "shard-2" / "pagefind.js").is_file()
 
 
-def test_a_failed_shard_stops_the_rest_and_is_the_one_reported(
-        full_site: Path, run_build: BuildFn, four_shards: None, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("at_once", [2, 1])
+def test_a_failed_shard_is_the_one_reported_and_no_run_outlives_it(
+        full_site: Path, run_build: BuildFn, two_shards: None, at_once: int, monkeypatch: pytest.MonkeyPatch,
         starts: list[tuple[subprocess.Popen[bytes], dict[str, Any]]], tmp_path: Path) -> None:
-    """The second shard fails while the first still runs: the first is ended, not reported as a
-    failure, and the third and fourth are never started."""
+    """Side by side, the second fails while the first still runs: the first is ended, and not
+    reported as a failure.  One after the other, the first fails: the second never starts."""
     run_build(full_site)
     starts.clear()
-    globs = search_plan.plan(search_plan.names_in(full_site / "public")).globs
-    first, second = (f'*"{glob}"*' for glob in globs[:2])
+    first, second = search_plan.plan(search_plan.names_in(full_site / "public")).globs
+    broken, other = (second, first) if at_once == 2 else (first, second)
     fake = logging_pagefind(tmp_path, tmp_path / "runs.log", before=(
-        f'{first}) exec sleep 30;; {second}) echo "Error: shard broke" >&2; exit 3;;'))
+        f'*"{other}"*) exec sleep 30;; *"{broken}"*) echo "Error: shard broke" >&2; exit 3;;'))
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     monkeypatch.setattr(search.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(search, "PAGES_AT_ONCE", 6_000 if at_once == 2 else 15)
     with pytest.raises(SiteError, match=r"pagefind failed: Error: shard broke$"):
         search.index_site(full_site / "public", tmp_path / "bundle")
-    assert len(starts) == 2
-    assert starts[0][0].returncode == -9  # ended and reaped, not left sleeping
+    if at_once == 2:
+        assert len(starts) == 2 and starts[0][0].returncode == -9  # ended and reaped, not left sleeping
+    else:
+        assert len(starts) == 1
