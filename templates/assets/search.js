@@ -7,27 +7,84 @@ const input = document.getElementById("search-input");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const root = form.dataset.siteRoot; // "/" or "/sub/" under a base URL with a path
+const bundles = [`${root}pagefind/`, ...(form.dataset.merge || "").split(" ").filter(Boolean)];
 const LIMIT = 20;
-let pagefind = null; // one load, however many searches start before it ends
+const DEBOUNCE_MS = 250;
+let loading = null; // one load, however many searches start before it ends
+let latest = 0; // the newest query's number: an older one's results are dropped
 
+// Each shard is searched by a Pagefind of its own, so that its scores can be
+// put on the whole site's scale before they are merged (weights(), below).
 async function load() {
-  const pf = await import(`${root}pagefind/pagefind.js`);
-  await pf.options({ baseUrl: root });
-  // A large site's index is built in shards side by side: one search over them all.
-  for (const bundle of (form.dataset.merge || "").split(" ").filter(Boolean)) {
-    await pf.mergeIndex(bundle, { baseUrl: root });
-  }
-  return pf;
+  return Promise.all(bundles.map(async (bundle) => {
+    const [pf, pages] = await Promise.all([import(`${bundle}pagefind.js`), pageCount(bundle)]);
+    await pf.options({ baseUrl: root });
+    return { pf, pages };
+  }));
+}
+
+async function pageCount(bundle) {
+  if (bundles.length === 1) return 0; // one index: no scale to put its scores on
+  const response = await fetch(`${bundle}pagefind-entry.json`);
+  if (!response.ok) throw new Error(`${bundle}: ${response.status}`);
+  const entry = await response.json();
+  return Object.values(entry.languages).reduce((n, language) => n + language.page_count, 0);
 }
 
 function engine() {
-  if (pagefind === null) {
-    pagefind = load().catch((error) => {
-      pagefind = null; // the next search tries again
+  if (loading === null) {
+    loading = load().catch((error) => {
+      loading = null; // the next search tries again
       throw error;
     });
   }
-  return pagefind;
+  return loading;
+}
+
+// Pagefind ranks by BM25, whose inverse document frequency (IDF) of a word
+// each shard computes from its own pages: a word that one half of the site
+// uses more often weighs less there, and that half's pages would rank lower
+// than the same pages in one index. Each shard's scores are multiplied by
+// the site's IDF over the shard's, summed over the query's words, from the
+// pages each shard has and finds (tests/browser/test_search_shards.py checks
+// the result against one index).
+function idf(pages, matching) {
+  return Math.log(1 + (pages - matching + 0.5) / (matching + 0.5));
+}
+
+async function weights(q, shards, found) {
+  const words = q.split(/\s+/).filter(Boolean);
+  const matching = async (word) => Promise.all(shards.map(async ({ pf }) => (await pf.search(word)).results.length));
+  const counts = words.length === 1 ? [found.map((f) => f.results.length)] : await Promise.all(words.map(matching));
+  const pages = shards.reduce((n, shard) => n + shard.pages, 0);
+  return shards.map((shard, i) => {
+    let site = 0;
+    let own = 0;
+    for (const perShard of counts) {
+      if (perShard[i] === 0) continue;
+      site += idf(pages, perShard.reduce((n, count) => n + count, 0));
+      own += idf(shard.pages, perShard[i]);
+    }
+    return own > 0 ? site / own : 1;
+  });
+}
+
+// The query's results over every shard, best first; null if a newer query superseded it.
+async function find(q, debounce) {
+  const mine = ++latest;
+  const shards = await engine();
+  if (shards.length === 1) {
+    return debounce ? shards[0].pf.debouncedSearch(q, {}, DEBOUNCE_MS) : shards[0].pf.search(q);
+  }
+  if (debounce) await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
+  if (mine !== latest) return null;
+  const found = await Promise.all(shards.map(({ pf }) => pf.search(q)));
+  const scale = await weights(q, shards, found);
+  if (mine !== latest) return null;
+  const results = found.flatMap((f, i) => f.results.map((result) => ({ result, score: result.score * scale[i] })))
+    .sort((a, b) => b.score - a.score)
+    .map(({ result }) => result);
+  return { results };
 }
 
 // Pagefind's excerpt is escaped text with <mark> around the hits. Rebuild it
@@ -73,8 +130,7 @@ async function run(query, debounce) {
     status.textContent = "";
     return;
   }
-  const pf = await engine();
-  const found = debounce ? await pf.debouncedSearch(q, {}, 250) : await pf.search(q);
+  const found = await find(q, debounce);
   if (found === null) return; // a newer query superseded this one
   const pages = await Promise.all(found.results.slice(0, LIMIT).map((r) => r.data()));
   list.replaceChildren(...pages.map(item));

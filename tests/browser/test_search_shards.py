@@ -1,10 +1,12 @@
 """Search in Chromium over an index built in two shards finds what one index finds.
 
-A site of thousands of pages is indexed by two Pagefind runs side by side
-(:mod:`site_builder.search_plan`), and the search page merges the second
-bundle into the first.  The seed site is built both ways (the threshold
-lowered so that its 21 pages split) and the same query is run on each in a
-real browser, over real HTTP.
+A site of thousands of pages is indexed by two Pagefind runs
+(:mod:`site_builder.search_plan`), and the search page searches both and
+merges their results, each shard's scores put on the whole site's scale.
+The seed site is built both ways (the threshold lowered so that its pages
+split) and the same queries are run on each in a real browser, over real
+HTTP: the same pages are found, and a word that one shard uses far more
+often than the other ranks the pages as one index does.
 """
 
 from __future__ import annotations
@@ -70,3 +72,58 @@ def test_a_search_over_two_shards_finds_what_one_index_finds(
     assert 1 < len(pages) <= 20, status  # every result listed, so the two lists can be compared
     assert (status, pages) == one[:2]
     assert 0 < len(in_first.intersection(pages)) < len(pages), "the results come from both shards"
+
+
+def add_articles(content: Path, common_end: str = "") -> None:
+    """Sixty articles, half with slugs ending in "a", half in "b": the two largest groups, which
+    the plan puts in different shards. Every article whose slug ends in ``common_end`` (the half
+    in the Sanctions topic page's shard) mentions sanctions, and one of the other half does: a word
+    common in one shard and rare in the other."""
+    for i in range(60):
+        end = "ab"[i % 2]
+        slug = f"court-record-{i:02d}-{end}"
+        extra = " Sanctions were discussed at the hearing." if end == common_end or i in (0, 1) else ""
+        body = ("The court in Hrodna heard the case for a second day, and the defence asked for more time "
+                "to read the file. Relatives waited outside the building until the evening." + extra + "\n")
+        (content / "articles" / f"{slug}.md").write_text(
+            f"---\ntitle: Court record {i}\nslug: {slug}\ndate: 2025-11-{1 + i % 28:02d}\n"
+            f"summary: The court heard case {i}.\npeople: []\ntopics: []\n---\n{body}", encoding="utf-8")
+
+
+def first_result(browser: Browser, site: ServedSite, query: str) -> str:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site.url(f"/search/?q={query}"))
+    expect(page.locator("#search-status")).to_contain_text(f"for “{query}”", timeout=10_000)
+    first = page.locator("#search-results li h2 a").first.evaluate("a => new URL(a.href).pathname")
+    page.close()
+    assert errors == []
+    return str(first)
+
+
+def test_a_word_common_in_one_shard_and_rare_in_the_other_ranks_as_in_one_index(
+        browser: Browser, full_site: Path, run_build: BuildFn, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each shard weighs a word by how many of its own pages use it (BM25's IDF): merged by raw
+    score, the two articles of the rare half would outrank the Sanctions topic page, which one
+    index ranks first. The search page puts every shard's scores on the site's scale."""
+    content = full_site / "content"
+    add_articles(content)
+    names = [p.stem for section in ("articles", "people", "topics") for p in (content / section).glob("*.md")]
+    holder = next(g for g in search_plan.plan(names, min_pages=10).globs if matches_name(g, "sanctions"))
+    assert matches_name(holder, "record-a") != matches_name(holder, "record-b"), "the halves go to different shards"
+    add_articles(content, common_end=next(end for end in "ab" if matches_name(holder, f"record-{end}")))
+    public = full_site / "public"
+    with serving(public, lambda origin: build(run_build, full_site, origin)) as site:
+        assert not (public / "pagefind" / "shard-2").exists()
+        assert first_result(browser, site, "sanctions") == "/topics/sanctions/"
+    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
+    with serving(public, lambda origin: build(run_build, full_site, origin)) as site:
+        assert (public / "pagefind" / "shard-2" / "pagefind.js").is_file()
+        assert first_result(browser, site, "sanctions") == "/topics/sanctions/"
+
+
+def matches_name(glob: str, name: str) -> bool:
+    """Whether a page named ``name`` is in the shard of ``glob`` (``*[CHARS]`` or ``*[!CHARS]``)."""
+    chars = glob.split("*[", 1)[1].split("]", 1)[0]
+    return (name[-1] not in chars[1:]) if chars.startswith("!") else (name[-1] in chars)
