@@ -90,16 +90,20 @@ def add_articles(content: Path, common_end: str = "") -> None:
             f"summary: The court heard case {i}.\npeople: []\ntopics: []\n---\n{body}", encoding="utf-8")
 
 
-def first_result(browser: Browser, site: ServedSite, query: str) -> str:
+def results(browser: Browser, site: ServedSite, query: str) -> tuple[str, list[str]]:
+    """The status line and the pages listed for ``query``, in order."""
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(site.url(f"/search/?q={query}"))
-    expect(page.locator("#search-status")).to_contain_text(f"for “{query}”", timeout=10_000)
-    first = page.locator("#search-results li h2 a").first.evaluate("a => new URL(a.href).pathname")
+    status = page.locator("#search-status")
+    expect(status).to_contain_text(f"for “{query}”", timeout=10_000)
+    found = page.locator("#search-results li h2 a").evaluate_all(
+        "links => links.map(a => new URL(a.href).pathname)")
+    text = status.inner_text()
     page.close()
     assert errors == []
-    return str(first)
+    return text, found
 
 
 def test_a_word_common_in_one_shard_and_rare_in_the_other_ranks_as_in_one_index(
@@ -114,13 +118,17 @@ def test_a_word_common_in_one_shard_and_rare_in_the_other_ranks_as_in_one_index(
     assert matches_name(holder, "record-a") != matches_name(holder, "record-b"), "the halves go to different shards"
     add_articles(content, common_end=next(end for end in "ab" if matches_name(holder, f"record-{end}")))
     public = full_site / "public"
+    queries = ("sanctions", "sanctions hearing")  # one word, and two (each word counted in each shard)
     with serving(public, lambda origin: build(run_build, full_site, origin)) as site:
         assert not (public / "pagefind" / "shard-2").exists()
-        assert first_result(browser, site, "sanctions") == "/topics/sanctions/"
+        one = [results(browser, site, query) for query in queries]
     monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
     with serving(public, lambda origin: build(run_build, full_site, origin)) as site:
         assert (public / "pagefind" / "shard-2" / "pagefind.js").is_file()
-        assert first_result(browser, site, "sanctions") == "/topics/sanctions/"
+        two = [results(browser, site, query) for query in queries]
+    assert one[0][1][0] == two[0][1][0] == "/topics/sanctions/"
+    for (status, pages), (status_two, pages_two) in zip(one, two, strict=True):
+        assert status_two == status and pages_two[:3] == pages[:3], (pages, pages_two)
 
 
 def matches_name(glob: str, name: str) -> bool:
