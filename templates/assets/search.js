@@ -130,9 +130,19 @@ async function run(query, debounce) {
     status.textContent = "";
     return;
   }
-  const found = await find(q, debounce);
-  if (found === null) return; // a newer query superseded this one
-  const pages = await Promise.all(found.results.slice(0, LIMIT).map((r) => r.data()));
+  let found;
+  let pages;
+  try {
+    found = await find(q, debounce);
+    if (found === null) return; // a newer query superseded this one
+    pages = await Promise.all(found.results.slice(0, LIMIT).map((r) => r.data()));
+  } catch (error) {
+    // The index is missing (a dev server still building it) or could not be fetched.
+    list.replaceChildren();
+    status.textContent = "Search could not load. Try again in a moment.";
+    console.warn("search:", error);
+    return;
+  }
   list.replaceChildren(...pages.map(item));
   const n = found.results.length;
   status.textContent = n === 0 ? `No results for “${q}”.`

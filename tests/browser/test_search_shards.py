@@ -119,3 +119,23 @@ def matches_name(glob: str, name: str) -> bool:
     """Whether a page named ``name`` is in the shard of ``glob`` (``*[CHARS]`` or ``*[!CHARS]``)."""
     chars = glob.split("*[", 1)[1].split("]", 1)[0]
     return (name[-1] not in chars[1:]) if chars.startswith("!") else (name[-1] in chars)
+
+
+@pytest.mark.parametrize("missing", ["pagefind/pagefind.js", "pagefind/shard-2/pagefind-entry.json"])
+def test_a_search_whose_index_cannot_load_says_so(
+        browser: Browser, full_site: Path, run_build: BuildFn, monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
+    """An index not there yet (the dev server builds it in the background) or not fetched: the reader
+    is told, rather than left with an empty page."""
+    public = full_site / "public"
+    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
+    with serving(public, lambda origin: build(run_build, full_site, origin)) as site:
+        (public / missing).unlink()
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(site.url(f"/search/?q={QUERY}"))
+        expect(page.locator("#search-status")).to_have_text("Search could not load. Try again in a moment.",
+                                                            timeout=10_000)
+        assert page.locator("#search-results li").count() == 0
+        page.close()
+    assert errors == []
