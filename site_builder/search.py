@@ -179,7 +179,10 @@ def _start(procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]], command: list
 
 
 def _cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on.
+
+    :func:`parallel.workers` says the same; importing it would bring multiprocessing and the
+    build's modules into the small process that runs Pagefind (:mod:`finish`)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux

@@ -4,13 +4,14 @@ Pagefind writes its bundle on little more than one core: it compresses every
 file of the index from one thread (docs/PERFORMANCE.md, "Twentieth
 session"), so for half of a large build's indexing one of two cores idles.
 A site with at least :data:`SHARD_MIN_PAGES` searchable pages is therefore
-indexed as two shards, two Pagefind processes, each over about half of the
-pages, run side by side where the memory that takes is not too much
-(:func:`search.runs_at_once`): the first writes the bundle under ``/pagefind/``, the
-second under ``/pagefind/shard-2/``.  The search page searches both and
-merges their results into one list, each shard's scores first put on the
-whole site's scale (``templates/assets/search.js``).  Smaller sites keep one index: it takes a second or two,
-and a second shard costs each search a few more requests.
+indexed as two shards, two Pagefind processes each over about half of the
+pages, run side by side while the memory that takes is not too much
+(:func:`search.runs_at_once`): the first writes the bundle under
+``/pagefind/``, the second under ``/pagefind/shard-2/``.  The search page
+searches both and merges their results into one list, each shard's scores
+first put on the whole site's scale (``templates/assets/search.js``).
+Smaller sites keep one index: it takes a second or two, and a second shard
+costs each search a few more requests.
 
 A page goes to a shard by the last character of its folder name (its slug),
 because Pagefind takes a glob, not a list of files: the first shard is
