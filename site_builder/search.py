@@ -49,10 +49,11 @@ PAGES_AT_ONCE = 6_000
 """The most searchable pages that Pagefind runs side by side may index between them.
 
 Pagefind holds about 125 KB a page until it has written its bundle.  The two shards of the
-10,000-article site side by side peaked at 1,218 to 1,262 MB (as much as Hugo alone takes to
-build that site, without a search index) in 7.7 to 7.8 s; one after the other, at 667 to
-670 MB in 10.4 to 10.7 s (docs/PERFORMANCE.md, "Twenty-seventh session").  The 5,000-article
-site's two shards (5,324 pages) still run side by side: the second core is worth more there."""
+10,000-article site side by side peaked at 1,221 and 1,254 MB (as much as Hugo alone takes to
+build that site, without a search index) in 8.18 and 8.24 s; one after the other, at 669 and
+671 MB in 10.96 and 11.30 s (``bench/shard_layouts.py``; docs/PERFORMANCE.md, "Twenty-seventh
+session").  The 5,000-article site's two shards (5,324 pages) still run side by side: the
+second core is worth more there."""
 POLL_SECONDS = 0.02
 """How often the indexer looks for a run that has ended, to start the next shard in its place."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import os
 import re
 import subprocess
 import sys
@@ -162,3 +163,49 @@ def test_the_trash_takes_a_folder_whose_name_an_earlier_run_left_in_it(
     assert sorted(p.name for p in trash.dir.iterdir()) == ["0-site", "1-site", "2-site"]
     trash.empty()
     assert not trash.dir.exists()
+
+
+def test_shard_layouts_times_every_layout_and_leaves_the_site_and_the_settings_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from site_builder import search, search_plan
+    script = _script("shard_layouts")
+    site = tmp_path / "public"
+    for slug in ("case-a", "case-b", "case-c", "case-d", "case-e", "case-f", "case-g", "case-h"):
+        page = site / "articles" / slug / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<!doctype html><html lang="en"><head><title>{slug}</title></head><body>'
+                        f'<main data-pagefind-body><h1>{slug}</h1><p>Political prisoners in Belarus.</p></main>'
+                        "</body></html>", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    settings = (search_plan.SHARD_MIN_PAGES, search_plan.plan, search.PAGES_AT_ONCE)
+    four = script.four_shards(search_plan.names_in(site))
+    assert len(four.globs) == 4 and four.pages == (2, 2, 2, 2)
+    assert script.main([str(site), "--repeat", "2"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    cores = len(os.sched_getaffinity(0))
+    assert rows[0] == f"{site}: 8 searchable pages, {cores} cores; wall s and peak MB of each run"
+    assert [row[:26].strip() for row in rows[1:]] == list(script.LAYOUTS)
+    assert all(re.fullmatch(r".{26} wall \d+\.\d\d, \d+\.\d\d +peak \d+, \d+", row) for row in rows[1:]), rows
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # the bundles went elsewhere
+    assert (search_plan.SHARD_MIN_PAGES, search_plan.plan, search.PAGES_AT_ONCE) == settings
+
+
+def test_shard_layouts_reports_a_folder_with_no_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _script("shard_layouts").main([str(tmp_path)]) == 1
+    assert "no searchable pages" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_search_ranking_reports_each_way_of_searching(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _script("search_ranking").main(["--n", "40", "--shard-min", "10"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out[:2]] == ["built 40 articles, 300 people, 24 topics"] * 2  # both builds
+    lines = out[2:]
+    assert lines[0].startswith("N = 40 articles, ") and lines[1] == "24 topics"
+    row = r"  {} +\d+ first, +\d+ listed \(worst (\d+|beyond 20)\); +\d+ list the same pages as one index"
+    names = ("one index", "two shards", "two shards, raw merge")
+    for name, line in zip(names, lines[2:5], strict=True):
+        assert re.fullmatch(row.format(re.escape(name)), line), line
+    same = r"  one index +24 first, +24 listed \(worst 1\); +24 list the same pages as one index"
+    assert re.fullmatch(same, lines[2]), lines[2]
+    assert re.fullmatch(r"\d+ people", lines[5])
