@@ -287,6 +287,16 @@ TRASH = Trash(OUT / ".trash")
 """Where the last outputs are set aside (clean_state.py): nothing is deleted before a timed build."""
 
 
+def fresh_corpus(name: str, n: int) -> Path:
+    """``bench/out/NAME``, the last one set aside in :data:`TRASH`, with the corpus of ``n`` articles
+    written into its ``content/`` in our format."""
+    work = OUT / name
+    TRASH.set_aside(work)
+    people, topics, articles = corpus(n)
+    write_ours(work / "content", people, topics, articles)
+    return work
+
+
 def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timing:
     # Write out what the last run left, so that no generator pays for the one before it.
     os.sync()

@@ -36,6 +36,7 @@ class Trash:
         """Move each existing path into the trash (a rename: no file is deleted)."""
         for path in paths:
             if path.exists():
+                self.dir.mkdir(parents=True, exist_ok=True)  # again, if emptied since
                 target = self.dir / f"{next(_counter)}-{path.name}"
                 while target.exists():  # left by an earlier run that did not empty it
                     target = self.dir / f"{next(_counter)}-{path.name}"

@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import build_bench  # noqa: E402
 import proctree  # noqa: E402
-from clean_state import Trash  # noqa: E402
 
 Sample = dict[str, int]
 """Resident KiB per process, keyed by "command:pid"."""
@@ -73,11 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
     args = parser.parse_args(argv)
-    work = build_bench.OUT / f"memory-n{args.n}"
-    trash = Trash(build_bench.OUT / ".trash")
-    trash.set_aside(work)
-    people, topics, articles = build_bench.corpus(args.n)
-    build_bench.write_ours(work / "content", people, topics, articles)
+    work = build_bench.fresh_corpus(f"memory-n{args.n}", args.n)
     env = {**os.environ, "XDG_CACHE_HOME": str(work / ".xdg-cache"), "SOURCE_DATE_EPOCH": "1765584000"}
     command = [sys.executable, "-m", "site_builder", "build", "--content", str(work / "content"),
                "--templates", str(ROOT / "templates"), "--out", str(work / "public")]
@@ -88,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         samples.append(sample(proc.pid))
         time.sleep(0.02)
     wall = time.perf_counter() - start
-    trash.empty()  # once the build is measured
+    build_bench.TRASH.empty()  # once the build is measured
     if proc.returncode != 0:
         print(f"the build failed (exit {proc.returncode})", file=sys.stderr)
         return 1

@@ -42,7 +42,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import build_bench  # noqa: E402
-from clean_state import Trash  # noqa: E402
 
 from site_builder import cli, search_plan  # noqa: E402
 
@@ -144,11 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    work = build_bench.OUT / f"ranking-n{args.n}"
-    trash = Trash(build_bench.OUT / ".trash")
-    trash.set_aside(work)
-    people, topics, articles = build_bench.corpus(args.n)
-    build_bench.write_ours(work / "content", people, topics, articles)
+    work = build_bench.fresh_corpus(f"ranking-n{args.n}", args.n)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1765584000")
     build(work / "content", work / "one" / "public", 10**9)
     build(work / "content", work / "shards" / "public", args.shard_min)
@@ -170,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                     raw = raw_merge(browser, origin, list(merged))
                     results["two shards, raw merge"] = {q: raw(q) for q, _ in asked}
         browser.close()
-    trash.empty()
+    build_bench.TRASH.empty()
     topics_asked = [qa for qa in asked if qa[1].startswith("/topics/")]
     people_asked = [qa for qa in asked if qa[1].startswith("/people/")]
     print(f"N = {args.n} articles, {len(search_plan.names_in(work / 'shards' / 'public'))} searchable pages; "

@@ -101,16 +101,21 @@ def test_proctree_counts_the_cpu_and_memory_of_a_process_tree() -> None:
     assert peak > 4096  # Python alone takes more than 4 MB
 
 
-def test_pagefind_phases_times_every_phase_and_leaves_the_site_alone(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    script = _script("pagefind_phases")
-    site = tmp_path / "public"
-    for slug in ("one", "two"):
+def searchable_site(site: Path, slugs: tuple[str, ...]) -> Path:
+    """A built site in miniature: one searchable article page for each slug."""
+    for slug in slugs:
         page = site / "articles" / slug / "index.html"
         page.parent.mkdir(parents=True)
         page.write_text(f'<!doctype html><html lang="en"><head><title>{slug}</title></head><body>'
                         f'<main data-pagefind-body><h1>{slug}</h1><p>Political prisoners in Belarus.</p></main>'
                         "</body></html>", encoding="utf-8")
+    return site
+
+
+def test_pagefind_phases_times_every_phase_and_leaves_the_site_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = _script("pagefind_phases")
+    site = searchable_site(tmp_path / "public", ("one", "two"))
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     found, wall, cpu = script.run(site)
     assert [p.name for p in found] == ["start", "walk", "parse", "languages", "index", "write", "exit"]
@@ -163,19 +168,16 @@ def test_the_trash_takes_a_folder_whose_name_an_earlier_run_left_in_it(
     assert sorted(p.name for p in trash.dir.iterdir()) == ["0-site", "1-site", "2-site"]
     trash.empty()
     assert not trash.dir.exists()
+    (tmp_path / "site").mkdir()
+    trash.set_aside(tmp_path / "site")  # one trash, shared by the scripts of one process, emptied and used again
+    assert sorted(p.name for p in trash.dir.iterdir()) == ["3-site"]
 
 
 def test_shard_layouts_times_every_layout_and_leaves_the_site_and_the_settings_alone(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from site_builder import search, search_plan
     script = _script("shard_layouts")
-    site = tmp_path / "public"
-    for slug in ("case-a", "case-b", "case-c", "case-d", "case-e", "case-f", "case-g", "case-h"):
-        page = site / "articles" / slug / "index.html"
-        page.parent.mkdir(parents=True)
-        page.write_text(f'<!doctype html><html lang="en"><head><title>{slug}</title></head><body>'
-                        f'<main data-pagefind-body><h1>{slug}</h1><p>Political prisoners in Belarus.</p></main>'
-                        "</body></html>", encoding="utf-8")
+    site = searchable_site(tmp_path / "public", tuple(f"case-{end}" for end in "abcdefgh"))
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     settings = (search_plan.SHARD_MIN_PAGES, search_plan.plan, search.PAGES_AT_ONCE)
     four = script.four_shards(search_plan.names_in(site))
