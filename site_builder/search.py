@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -56,6 +57,9 @@ session").  The 5,000-article site's two shards (5,324 pages) still run side by 
 second core is worth more there."""
 POLL_SECONDS = 0.02
 """How often the indexer looks for a run that has ended, to start the next shard in its place."""
+
+ENTRY_FILE = "pagefind-entry.json"
+"""What the search page reads first from each bundle: its version, languages and page counts."""
 
 WRAPPER = [sys.executable, "-m", "pagefind"]
 """Pagefind's Python entry point, which finds the binary and replaces itself with it."""
@@ -149,8 +153,42 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
                 if any("No module named pagefind" in f for f in failures) else None)
         raise SiteError(where, "search", f"pagefind failed: {failures[0].splitlines()[-1]}", hint)
     for _, folder in runs:
-        if not (bundle_dir / folder / "pagefind.js").is_file():
-            raise SiteError(where, "search", "pagefind ran but wrote no pagefind.js")
+        check_bundle(bundle_dir / folder, where)
+
+
+def check_bundle(folder: Path, where: SourceLocation) -> None:
+    """Raise :class:`SiteError` unless ``folder`` holds a whole Pagefind bundle.
+
+    Pagefind can exit 0 having written nothing whole: on a full disk its files are
+    left empty, and a site published with them has a search page that cannot load.
+    So its script and entry file must be there, the entry must read, each language
+    it names must have its metadata, and no file of the bundle may be empty.
+    """
+    def incomplete(what: str) -> SiteError:
+        return SiteError(where, "search", f"pagefind wrote an incomplete index: {what}",
+                         "is the disk full? Free some space and build again")
+
+    script = folder / "pagefind.js"
+    if not script.is_file():
+        raise SiteError(where, "search", "pagefind ran but wrote no pagefind.js")
+    try:
+        entry = json.loads((folder / ENTRY_FILE).read_bytes())
+        languages = entry["languages"]
+        metas = [folder / f"pagefind.{language['hash']}.pf_meta" for language in languages.values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise incomplete(f"{ENTRY_FILE} cannot be read ({exc.__class__.__name__})") from exc
+    if not metas:
+        raise incomplete(f"{ENTRY_FILE} names no language")
+    for meta in metas:
+        if not meta.is_file():
+            raise incomplete(f"{meta.name} is missing")
+    for parent, folders, files in os.walk(folder):
+        if parent == str(folder):  # a later shard inside the first bundle is checked as its own
+            folders[:] = [name for name in folders if not name.startswith("shard-")]
+        for name in files:
+            path = Path(parent, name)
+            if path.stat().st_size == 0:
+                raise incomplete(f"{path.relative_to(folder)} is empty")
 
 
 def runs_at_once(pages: Sequence[int], cores: int) -> int:

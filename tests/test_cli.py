@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,6 +128,50 @@ def _program_with_fake_pagefind(tmp_path: Path, fail: bool) -> tuple[dict[str, s
     if fail:
         env["FAKE_PAGEFIND_FAIL"] = "1"
     return env, log
+
+
+DAMAGING_PAGEFIND = '''\
+"""Runs the real Pagefind, then leaves its bundle as a full disk does, and exits 0 as Pagefind then does."""
+import glob, os, subprocess, sys
+status = subprocess.run([os.environ["FAKE_PAGEFIND_REAL"], *sys.argv[1:]]).returncode
+bundle = sys.argv[sys.argv.index("--output-path") + 1] if "--output-path" in sys.argv else None
+damage = os.environ["FAKE_PAGEFIND_DAMAGE"]
+for path in sorted(glob.glob(os.path.join(bundle, damage)))[:1] if bundle else ():
+    if damage.endswith("pf_meta"):
+        os.remove(path)
+    else:
+        open(path, "w").close()  # what ENOSPC leaves: the file made, nothing written in it
+sys.exit(status)
+'''
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    ("fragment/*", r"fragment/[^ ]+\.pf_fragment is empty"),
+    ("pagefind-entry.json", r"pagefind-entry.json cannot be read \(JSONDecodeError\)"),
+    ("pagefind.*.pf_meta", r"pagefind\.en_[0-9a-f]+\.pf_meta is missing"),
+])
+def test_a_search_index_left_incomplete_by_a_full_disk_publishes_nothing(
+        full_site: Path, tmp_path: Path, damage: str, said: str) -> None:
+    """Pagefind exits 0 on a full disk with its files left empty: the build must not publish them."""
+    common = ["--content", "content", "--templates", "templates", "--out", "public"]
+    env, _ = _program_with_fake_pagefind(tmp_path, fail=False)
+    assert subprocess.run([sys.executable, "-m", "site_builder", "build", *common], cwd=full_site,
+                          env=env, capture_output=True).returncode == 0
+    before = tree_hash(full_site / "public")
+    damaging = tmp_path / "damaging-pagefind"
+    damaging.write_text(f"#!{sys.executable}\n{DAMAGING_PAGEFIND}")
+    damaging.chmod(0o755)
+    (full_site / "content" / "articles" / "new.md").write_text("---\ntitle: New\ndate: 2025-02-03\n---\nText.\n")
+    failed = subprocess.run([sys.executable, "-m", "site_builder", "build", *common], cwd=full_site,
+                            env={**env, "PAGEFIND_BINARY_PATH": str(damaging), "FAKE_PAGEFIND_DAMAGE": damage},
+                            capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert failed.stdout == ""
+    assert re.search(r"(^|\n)public: search: pagefind wrote an incomplete index: " + said
+                        + r" \(is the disk full\? Free some space and build again\)\n"
+                     r"1 error; nothing was written\n\Z", failed.stderr), failed.stderr
+    assert tree_hash(full_site / "public") == before
+    assert sorted(p.name for p in full_site.iterdir() if p.name.startswith(".public")) == []
 
 
 def test_the_program_runs_the_search_index_in_a_process_that_holds_none_of_the_build(
