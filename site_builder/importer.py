@@ -10,12 +10,11 @@ text who are not in the registry get a stub file marked ``review: true``.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter, load
+from . import atomic, frontmatter, load
 from .clean import clean_raw
 from .clean.document import render
 from .clean.rules import CleanOptions
@@ -108,13 +107,8 @@ def _already_imported(content_dir: Path, seed: str, slug: str) -> Path | None:
 
 
 def write_new(path: Path, text: str) -> None:
-    """Write a new file atomically; never replace an existing one."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    try:
-        os.link(tmp, path)  # fails if ``path`` exists: no overwrite, even in a race
-    finally:
-        tmp.unlink()
+    """Write a new file atomically; never replace an existing one (:func:`atomic.write_new`)."""
+    atomic.write_new(path, text.encode("utf-8"))
 
 
 def person_stub(name: str, slug: str) -> str:
