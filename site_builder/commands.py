@@ -7,16 +7,17 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
+from . import atomic, discover, fixer, frontmatter, load, schema
 from . import build as build_mod
-from . import discover, frontmatter, load, schema
 from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
+from .clean.rules import CleanOptions
 from .enrich import enrich, make_slug
 from .errors import BuildFailed, Diagnostic, Diagnostics, SiteError, SourceLocation, UsageError, display_path
 from .importer import write_new
-from .model import Change
+from .index import build_site
+from .model import Article, Change
 from .style import load_style, with_corpus
 
 
@@ -92,47 +93,62 @@ def explain(content_dir: Path, article: Path, body_hits: int = 2, title_hits: in
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
+    """Write the cleaner's changes and the missing metadata into the article files.
+
+    Every article is read, cleaned, enriched and its new text worked out
+    before any file is written; a problem in any of them (as the build would
+    report it) is reported with all the others, and then no file is changed.
+    """
     from .cli import config_from
 
     config = config_from(args)
     diags = Diagnostics()
+    try:
+        style = load_style(config.content_dir)
+    except SiteError as err:
+        diags.error(err)
+        style = CleanOptions()
     people = load.load_people(config.content_dir, diags)
     topics = load.load_topics(config.content_dir, diags)
     docs = load.load_articles(config.content_dir, diags)
+    options = with_corpus(style, [n for p in people for n in p.names], corpus_proper_nouns(d.body for d in docs))
+    today = build_mod.today_for(config)
+    paths = {display_path(p): p for p in load.find_sources(config.content_dir / "articles")}
+    articles: list[Article] = []
+    fixes: list[tuple[fixer.Fix, tuple[Change, ...]]] = []
+    for doc in docs:
+        try:
+            body = doc.body
+            changes: tuple[Change, ...] = ()
+            if doc.meta.get("clean", True):
+                result = clean_markdown(body, doc.path, options, doc.body_line)
+                body, changes = result.markdown, result.changes
+            article = enrich(doc, body, changes, people, topics, today,
+                             config.topic_body_hits, config.topic_title_hits)
+            fix = fixer.plan(doc, paths.get(doc.path, Path(doc.path)), article)
+        except SiteError as err:
+            diags.error(err)
+            continue
+        articles.append(article)
+        if fix.data is not None:
+            fixes.append((fix, changes))
+    build_site(articles, people, topics, config, today, diags)  # what spans files: duplicate slugs
     if diags.failed:
         raise BuildFailed(diags)
-    options = with_corpus(load_style(config.content_dir), [n for p in people for n in p.names],
-                          corpus_proper_nouns(d.body for d in docs))
-    today = build_mod.today_for(config)
-    fixed = 0
-    for doc in docs:
-        body = doc.body
-        changes: tuple[Change, ...] = ()
-        if doc.meta.get("clean", True):
-            result = clean_markdown(body, doc.path, options, doc.body_line)
-            body, changes = result.markdown, result.changes
-        article = enrich(doc, body, changes, people, topics, today,
-                         config.topic_body_hits, config.topic_title_hits)
-        meta: dict[str, Any] = dict(doc.meta)
-        for key in ("title", "slug", "date", "summary", "people", "topics"):
-            meta.setdefault(key, getattr(article, key))
-        new_text = frontmatter.dump(meta) + article.body
-        path = Path(doc.path)
-        if path.read_text(encoding="utf-8") != new_text:
-            replace_file(path, new_text)
-            fixed += 1
-            for change in changes:
-                print(change.format())
-            print(f"fixed {doc.path}")
-    print(f"{fixed} files changed", file=sys.stderr)
+    try:
+        atomic.replace_all([(fix.path, fix.data, fix.raw) for fix, _ in fixes if fix.data is not None])
+    except atomic.WriteFailed as failed:
+        shown = display_path(failed.path)
+        if isinstance(failed.cause, atomic.FileChanged):
+            raise fixer.changed(shown) from failed
+        raise SiteError(SourceLocation(shown), "file", f"cannot write it: {failed.cause}; no file was changed",
+                        "check the permissions and the free space of its folder") from failed
+    for fix, changes in fixes:
+        for change in changes:
+            print(change.format())
+        print(f"fixed {display_path(fix.path)}")
+    print(f"{len(fixes)} files changed", file=sys.stderr)
     return 0
-
-
-def replace_file(path: Path, text: str) -> None:
-    """Replace ``path`` atomically: a crash leaves the old or the new text, never half."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
