@@ -79,25 +79,28 @@ def fixed_text(doc: SourceDocument, text: str, article: Article) -> str:
 def check_append(existing: list[str], added: list[str], values: dict[str, Any], where: SourceLocation) -> None:
     """Refuse unless ``existing`` front-matter lines followed by ``added`` mean both, unchanged.
 
-    The lines are read back as the build will read them: the existing keys
-    must keep their values and order, and the added ones must read as
-    ``values`` and be valid article metadata.
+    The lines are read back as the build reads them: the existing keys must
+    keep their order and the values the site uses (a block scalar's final
+    line breaks, which no metadata keeps, may differ), and the added keys
+    must follow them, read as ``values`` and be valid article metadata.
     """
     keys = ", ".join(f"'{key}'" for key in values)
     try:
-        before, _ = full_mapping("\n".join(existing), where.path)
-        extra, _ = full_mapping("\n".join(added), where.path)
+        before, before_lines = full_mapping("\n".join(existing), where.path)
         after, after_lines = full_mapping("\n".join(existing + added), where.path)
+        original = schema.validate(before, before_lines, where.path, schema.ARTICLE)
     except SiteError as err:
         raise _cannot(where, keys) from err
-    # repr compares the key order and the values alike, a NaN (``.nan``) with itself too.
-    if repr(after) != repr({**before, **extra}):
+    if list(after) != [*before, *values]:
         raise _cannot(where, keys)
     try:
         checked = schema.validate(after, after_lines, where.path, schema.ARTICLE)
     except SiteError as err:
         raise SiteError(where, "front matter", f"fix cannot add {keys}: {err.message}",
                         "add the missing keys to the front matter by hand") from err
+    # repr compares the values and their order alike, a NaN (``.nan``) with itself too.
+    if repr({key: value for key, value in checked.items() if key in before}) != repr(original):
+        raise _cannot(where, keys)
     for key, value in values.items():
         if checked.get(key) != (tuple(value) if isinstance(value, list) else value):
             raise SiteError(where, "front matter", f"fix cannot add '{key}': it would not read back as written",

@@ -128,6 +128,19 @@ def test_the_cleaned_body_and_a_title_from_the_heading(site_dir: Path) -> None:
     assert text.endswith("---\nMaria Kolesnikova was released on Friday, officials said.\n")
 
 
+@pytest.mark.parametrize("head", [
+    "---\ntitle: T\npeople:\n- maria-kalesnikava   # she\n",  # a block list last
+    "---\ntitle: >-   # folded\n  T\nsummary: |+\n  Body text here.\n\n",  # block scalars last
+])
+def test_keys_are_appended_after_block_values(site_dir: Path, head: str) -> None:
+    path = article(site_dir, "x.md", head + "---\n" + BODY)
+    assert fix(site_dir) == 0
+    text = path.read_text()
+    assert text.startswith(head + "slug: t\ndate: 2025-09-12\n")
+    assert text.endswith("topics: []\n---\n" + BODY)
+    assert main(["check", *args(site_dir)]) == 0
+
+
 def test_a_file_with_nothing_to_fix_is_not_rewritten(site_dir: Path) -> None:
     path = article(site_dir, "x.md", "---\ntitle: T   # c\nslug: t\ndate: 2025-09-12\nsummary: S.\n"
                    "people: []\ntopics: []\n---\n" + BODY)
@@ -334,6 +347,9 @@ def one_site() -> Iterator[Path]:
 
 
 _WORDS = st.text(st.sampled_from("abcdefghij KLMNOP"), min_size=1, max_size=20).filter(lambda s: s.strip())
+_SYMBOLS = st.text(st.sampled_from("abc XYZ:#-[]{},&*!|>%@`?"), min_size=1, max_size=20).filter(
+    lambda s: s.strip())
+"""What a quoted value may hold (neither quote nor backslash: no escapes to write)."""
 _NOTE = st.text(st.sampled_from("abc XYZ:#'\"-[]{}"), max_size=20)
 
 
@@ -346,8 +362,8 @@ def _value_line(draw: Any, key: str) -> str:
     elif key == "slug":
         value = draw(st.sampled_from(["x", "my-title", "'quoted-slug'", '"double-slug"']))
     else:
-        text = draw(_WORDS).strip()
         quote = draw(st.sampled_from(["", "'", '"']))
+        text = draw(_SYMBOLS if quote else _WORDS).strip()
         value = f"{quote}{text}{quote}"
     gap = draw(st.sampled_from(["", " ", "   "]))
     comment = draw(st.one_of(st.just(""), _NOTE.map(lambda n: f"{gap} # {n}")))
