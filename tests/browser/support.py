@@ -67,7 +67,7 @@ def node_tool(relative: str, package: str) -> Path:
     return require_file(NODE_MODULES / relative, f"npm package {package} (package.json at the repo root)")
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -97,9 +97,11 @@ def build_seed_site(out: Path, base_url: str) -> None:
 
 
 @contextlib.contextmanager
-def serving(root: Path, build: Callable[[str], object] | None = None) -> Iterator[ServedSite]:
-    """``root`` served over HTTP on 127.0.0.1; ``build``, if given, makes it first, told the origin."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def serving(root: Path, build: Callable[[str], object] | None = None,
+            handler_class: type[SimpleHTTPRequestHandler] | None = None) -> Iterator[ServedSite]:
+    """``root`` served over HTTP on 127.0.0.1 (by ``handler_class``, a quiet static handler unless
+    given); ``build``, if given, makes it first, told the origin."""
+    handler = functools.partial(handler_class or QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     if build is not None:
