@@ -14,7 +14,10 @@ file not owned by the current user is ignored.
 Entries are keyed by content hashes of their inputs (see :mod:`cache`), and
 the whole file is tagged with a hash of this package's source code, the
 Python version and the versions of the libraries that shape cached values,
-so a cache written by other code is ignored, never trusted.
+so a cache written by other code is ignored, never trusted.  The pickle is
+preceded by a hash of its bytes: a file damaged on disk but still readable as
+a pickle (a changed byte inside a stored text) would otherwise put its
+damage into the pages of every build until those articles change.
 It is written atomically (a temporary file renamed into place); a value that
 cannot be saved only means the next build does the work again.
 """
@@ -32,6 +35,8 @@ from typing import Any
 from .cache import BuildCache, Memo, digest
 
 FILENAME = "memo.pickle"
+MAGIC = b"site-builder cache 2\n"
+"""The first line of the file; the hash of the pickle after it comes on the second."""
 MEMOS = ("cleaned", "enriched", "html")
 """Memos worth keeping on disk; rendered pages are cheaper to redo than to store."""
 
@@ -68,8 +73,7 @@ def load(out_dir: Path) -> BuildCache:
     try:
         if path.stat().st_uid != os.getuid():
             return cache  # someone else's file: never unpickle it
-        with path.open("rb") as f:
-            data: dict[str, Any] = pickle.load(f)
+        data: dict[str, Any] = pickle.loads(checked(path.read_bytes()))
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return cache
     if not isinstance(data, dict) or data.get("version") != code_version():
@@ -92,10 +96,22 @@ def save(out_dir: Path, cache: BuildCache) -> None:
     data = {"version": code_version(), **{name: getattr(cache, name).entries for name in MEMOS}}
     tmp = folder / f".{FILENAME}.{os.getpid()}"
     try:
+        payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         with tmp.open("wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.write(MAGIC + digest(payload).encode("ascii") + b"\n")
+            f.write(payload)
         os.replace(tmp, folder / FILENAME)
     except (pickle.PicklingError, AttributeError, TypeError, OSError):
         pass  # an optimisation only: the next build does the work again
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def checked(data: bytes) -> bytes:
+    """The pickle in a cache file's ``data``; ValueError unless its hash is the one written with it."""
+    if not data.startswith(MAGIC):
+        raise ValueError("not a cache file of this format")
+    written, _, payload = data[len(MAGIC):].partition(b"\n")
+    if written != digest(payload).encode("ascii"):
+        raise ValueError("the cache file was changed after it was written")
+    return payload

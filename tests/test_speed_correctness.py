@@ -180,6 +180,24 @@ def test_disk_cache_of_other_code_is_ignored(full_site: Path, monkeypatch: pytes
     assert not diskcache.load(full_site / "public").enriched.entries
 
 
+def test_a_disk_cache_changed_after_it_was_written_is_not_trusted(full_site: Path) -> None:
+    """A byte changed inside a stored text still unpickles: without the hash written with it,
+    the damage would reach the pages of every later build."""
+    fresh = _build(full_site, "fresh/public")
+    _build(full_site, "public")
+    cache_file = diskcache.cache_dir(full_site / "public") / diskcache.FILENAME
+    data = cache_file.read_bytes()
+    stored = next(w for w in (b"sentence", b"prisoners", b"Belarus") if w in data.split(b"\n", 2)[2])
+    damaged = data.replace(stored, stored[:-1] + b"X")
+    assert damaged != data
+    cache_file.write_bytes(damaged)
+    assert not diskcache.load(full_site / "public").cleaned.entries
+    second = _build(full_site, "public")
+    assert tree(full_site / "public") == tree(full_site / "fresh/public")
+    assert second.changes == fresh.changes
+    assert diskcache.load(full_site / "public").cleaned.entries  # saved whole again
+
+
 def test_parallel_path_really_forks(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _parallel(monkeypatch)
     pids = full_site / "pids"
