@@ -21,6 +21,7 @@ import contextlib
 import os
 import shutil
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ class LiveOutput:
     ``running=`` the process group it runs in (see :func:`search.index_site`)."""
     written: dict[str, bytes] = field(default_factory=dict)
     assets_signature: FilesState | None = None
+    marker: tuple[int, int, int] | None = None
+    """The output folder's marker file as this server last left it (see :meth:`_marker`)."""
     search_error: str = ""
     """The last background indexing failure, if any (shown by the dev server)."""
     _pending: bool = False
@@ -57,46 +60,98 @@ class LiveOutput:
 
     def publish(self, outputs: Sequence[Output]) -> None:
         """Make ``out_dir`` hold exactly ``outputs`` (plus assets and the search index)."""
-        if not self.written or not (self.out_dir / MARKER).is_file():
+        if not self.written or self._marker() != self.marker:
+            # First build, or the folder is no longer the one written last (a command-line
+            # build swapped its own tree in, made with the production base URL): all again.
             self.wait()
             write_site(list(outputs), self.out_dir, self.assets, finish=index_site)
             self.written = dict(outputs)
             self.assets_signature = tree_signature(self.assets)
+            self.marker = self._marker()
             return
         try:
-            self._update(outputs)
+            changed = self._update(outputs)
         except OSError as exc:
             self.written = {}  # the next save writes everything again
             raise SiteError(SourceLocation(display_path(self.out_dir)), "output",
                             f"cannot write the site: {exc.strerror or exc}") from exc
-        self._schedule_search()
+        if changed:
+            self._schedule_search()
 
-    def _update(self, outputs: Sequence[Output]) -> None:
+    def _marker(self) -> tuple[int, int, int] | None:
+        """Which output folder this is: the marker file the full write put in it, by inode and time."""
+        try:
+            st = (self.out_dir / MARKER).stat()
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino, st.st_mtime_ns
+
+    def _update(self, outputs: Sequence[Output]) -> bool:
+        """Write what changed; whether anything did.
+
+        Every changed file is written to a temporary file beside it first, and only then
+        are they all renamed into place: a write that fails (a full disk) leaves the
+        last good site whole, not a new index page linking to an article never written.
+        """
         fresh = dict(outputs)
-        for path, data in fresh.items():
-            old = self.written.get(path)
-            if old is data or old == data:
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for path, data in fresh.items():
+                old = self.written.get(path)
+                if old is data or old == data:
+                    continue
+                target = self.out_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+                staged.append((temporary, target))
+                temporary.write_bytes(data)
+        except BaseException:
+            for temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
+            raise
+        for temporary, target in staged:
+            os.replace(temporary, target)
+        gone = self.written.keys() - fresh.keys()
+        for path in gone:
+            self._remove(self.out_dir / path)
+        self.written = fresh
+        signature = tree_signature(self.assets)
+        assets_changed = not same_files(self.assets_signature, signature)
+        if assets_changed:
+            self._sync_assets()
+            self.assets_signature = signature
+        self.marker = self._marker()
+        return bool(staged or gone or assets_changed)
+
+    def _remove(self, target: Path) -> None:
+        """Delete ``target`` and the folders it leaves empty, up to ``out_dir``."""
+        target.unlink(missing_ok=True)
+        for folder in target.parents:
+            if folder == self.out_dir or not folder.is_relative_to(self.out_dir):
+                break
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+    def _sync_assets(self) -> None:
+        """Make ``out_dir/assets`` a copy of the assets folder: changed files replaced atomically,
+        and files no longer there (deleted or renamed) removed, as a full build would leave it."""
+        copy = self.out_dir / "assets"
+        wanted = {p.relative_to(self.assets) for p in self.assets.rglob("*") if p.is_file()}
+        present = {p.relative_to(copy) for p in copy.rglob("*") if p.is_file()} if copy.is_dir() else set()
+        for relative in sorted(wanted):
+            source, target = self.assets / relative, copy / relative
+            data = source.read_bytes()
+            if relative in present and target.read_bytes() == data:
                 continue
-            target = self.out_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
             temporary.write_bytes(data)
+            shutil.copymode(source, temporary)
             os.replace(temporary, target)
-        for path in self.written.keys() - fresh.keys():
-            target = self.out_dir / path
-            target.unlink(missing_ok=True)
-            for folder in target.parents:  # drop folders left empty, up to out_dir
-                if folder == self.out_dir or not folder.is_relative_to(self.out_dir):
-                    break
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
-        self.written = fresh
-        signature = tree_signature(self.assets)
-        if not same_files(self.assets_signature, signature):
-            shutil.copytree(self.assets, self.out_dir / "assets", dirs_exist_ok=True)
-            self.assets_signature = signature
+        for relative in present - wanted:
+            self._remove(copy / relative)
 
     # -- search in the background --------------------------------------------
 
@@ -125,6 +180,7 @@ class LiveOutput:
             self.index(self.out_dir, fresh, running=self._running)
         except SiteError as err:
             self.search_error = err.format()
+            print(f"search index not updated: {self.search_error}", file=sys.stderr, flush=True)
             shutil.rmtree(fresh, ignore_errors=True)
             return
         if not fresh.is_dir():

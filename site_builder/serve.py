@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import html
 import mimetypes
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,11 +59,13 @@ class DevState:
             with self.output.paused():
                 build(config, cache=self.cache, publish=self.output.publish)
         except BuildFailed as failed:
-            self.errors = [d.format() for d in failed.diagnostics.errors]
+            self._failed([d.format() for d in failed.diagnostics.errors])
             return False
         except SiteError as err:
-            self.errors = [err.format()]
+            self._failed([err.format()])
             return False
+        if self.errors:
+            print("fixed: the site builds again", file=sys.stderr, flush=True)
         self.errors = []
         if not self.frozen:
             # Everything the first build made and keeps (documents, caches, pages) is
@@ -72,6 +75,14 @@ class DevState:
             gc.freeze()
             self.frozen = True
         return True
+
+    def _failed(self, errors: list[str]) -> None:
+        """Show ``errors`` on every page and in the terminal the server runs in, once each time
+        they change: an editor watching the terminal sees what is wrong without a browser."""
+        if errors != self.errors:
+            count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+            print("\n".join([*errors, f"{count}; the last good site is still served"]), file=sys.stderr, flush=True)
+        self.errors = errors
 
     def wait(self) -> None:
         """Return once the search index is up to date with the last rebuild."""
@@ -121,6 +132,27 @@ def make_app(state: DevState) -> Callable[[dict[str, Any], StartResponse], Itera
     return app
 
 
+def source_watcher(check: Callable[[], None]) -> Any:
+    """livereload's watcher, polled every 0.8 s, with ``check`` (:meth:`DevState.rebuild`'s
+    comparison of every source's inode, size and times) deciding what changed.
+
+    livereload's own test counts a file it has not seen before as new only if it was modified
+    after the server started, so an article moved or copied in with its old time (``mv``,
+    ``cp -p``, ``rsync -a``, an unpacked archive) was never built; nor was an edit that kept
+    the time.  ``check`` stats the same files livereload walked, so polling costs no more.
+    """
+    from livereload.watcher import Watcher
+
+    class SourceWatcher(Watcher):  # type: ignore[misc]
+        def examine(self) -> tuple[str | None, Any]:
+            if self._changes:  # livereload's own start-up message
+                return self._changes.pop()  # type: ignore[no-any-return]
+            check()
+            return None, None  # the reload is ours to send (on_change), once per rebuild
+
+    return SourceWatcher()
+
+
 def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> int:
     from livereload import Server
 
@@ -136,7 +168,6 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
             tag = f'<script src="/livereload.js?port={port}"></script>'.encode()
             return super().get_web_handlers(tag)
 
-    server = CspFriendlyServer(make_app(state))
     from livereload.handlers import LiveReloadHandler
 
     def on_change() -> None:
@@ -148,8 +179,9 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
         if state.builds != builds:
             LiveReloadHandler.reload_waiters()
 
+    server = CspFriendlyServer(make_app(state), watcher=source_watcher(on_change))
     for path in (config.content_dir, config.templates_dir):
-        server.watch(str(path), on_change, delay="forever")
+        server.watch(str(path), delay="forever")  # for livereload's log only: source_watcher decides
     print(f"serving {base}/ (Ctrl+C to stop)")
     try:
         server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
@@ -18,3 +19,9 @@ def indexed_urls(bundle: Path) -> list[str]:
         assert data.startswith(b"pagefind_dcd")
         found.append(json.loads(data[len(b"pagefind_dcd"):])["url"])
     return found
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under ``root`` by its path, with a hash of its bytes: equal trees, equal files."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}

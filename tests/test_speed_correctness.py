@@ -628,6 +628,7 @@ def test_live_output_writes_only_changes_and_swaps_search_in(tmp_path: Path) -> 
     write_site([("a/index.html", b"A"), ("b/c/index.html", b"C")], out, assets,
                finish=lambda site: index(site, site / "pagefind"))
     live.written = {"a/index.html": b"A", "b/c/index.html": b"C"}
+    live.marker = live._marker()  # the folder as this server wrote it
     live.assets_signature = "stale"
     inode = (out / "a/index.html").stat().st_ino
     live.publish([("a/index.html", b"A"), ("d/index.html", b"D")])
@@ -666,6 +667,7 @@ def test_the_background_indexer_is_stopped_while_the_dev_server_rebuilds(tmp_pat
     live = LiveOutput(out, assets, index=index)
     write_site([("a/index.html", b"A")], out, assets)
     live.written = {"a/index.html": b"A"}
+    live.marker = live._marker()
     live.assets_signature = "x"
     live.publish([("a/index.html", b"B")])  # starts the indexer in the background
     deadline = time.monotonic() + 10
