@@ -42,6 +42,35 @@ def load_mapping(
     return simple if simple is not None else full_mapping(text, path, first_line, topic)
 
 
+def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[Any, str, str | None]:
+    """Where a YAML error is, what it means to an editor, and how to fix it.
+
+    PyYAML points at where it gave up, which for an unclosed quote or list is the
+    end of the front matter, and says so in parser terms ("found unexpected end of
+    stream"); the line where the quote or list opened is the one to fix.
+    """
+    problem, context = exc.problem or "", exc.context or ""
+    if "quoted scalar" in context and exc.context_mark is not None:
+        return exc.context_mark, "a quoted value is not closed", "end it with the quote mark it starts with"
+    if "flow sequence" in context and "expected" in problem and exc.context_mark is not None:
+        return (exc.context_mark, "a list in [ ] is not closed",
+                "end it with ] on the same line, or put the whole value in quotes")
+    if "flow mapping" in context and "expected" in problem and exc.context_mark is not None:
+        return exc.context_mark, "a { is not closed", "put the whole value in quotes"
+    if problem.startswith("mapping values are not allowed"):
+        return (exc.problem_mark, "a value holds ': ' (a colon and a space)",
+                'put the whole value in quotes, as in title: "Belarus: what next"')
+    if "cannot start any token" in problem and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        found = repr(line[mark.column]) if mark.column < len(line) else "this character"
+        if found == repr("\t"):
+            return mark, "a tab where spaces are expected", "indent with spaces, or put the value in quotes"
+        return mark, f"a value cannot start with {found}", "put the whole value in quotes"
+    return exc.problem_mark or exc.context_mark, problem or "cannot be read", None
+
+
 def full_mapping(text: str, path: str, first_line: int = 1,
                  topic: str = "front matter") -> tuple[dict[str, Any], dict[str, int]]:
     """:func:`load_mapping` by PyYAML alone, for text of any shape."""
@@ -50,10 +79,9 @@ def full_mapping(text: str, path: str, first_line: int = 1,
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, problem, hint = explain(exc, text)
         line = first_line + mark.line if mark else first_line
-        problem = exc.problem or "invalid YAML"
-        raise SiteError(SourceLocation(path, line), topic, f"invalid YAML: {problem}") from exc
+        raise SiteError(SourceLocation(path, line), topic, f"invalid YAML: {problem}", hint) from exc
     except yaml.YAMLError as exc:
         raise SiteError(SourceLocation(path, first_line), topic, f"invalid YAML: {exc}") from exc
     if node is None:
