@@ -172,3 +172,22 @@ def test_two_shards_find_exactly_what_one_index_finds(
     assert one["rejoice"][0] == "1 result for “rejoice”."
     assert one["zubrovka hearing"][1] == ["/articles/court-record-01-b/"]
     assert two == one
+
+
+def test_the_byline_is_not_searched_but_each_article_result_still_shows_its_date(
+        browser: Browser, full_site: Path, run_build: BuildFn) -> None:
+    """Every article's byline says "N min read": indexed, "min read" matched every article and
+    excerpts began with the date. It is left out of the index; the date still reaches the results."""
+    public = full_site / "public"
+    with serving(public, lambda origin: run_build(full_site, base_url=origin)) as site:
+        page, errors = open_search(browser, site, "min read")
+        expect(page.locator("#search-status")).to_have_text("No results for “min read”.", timeout=10_000)
+        page.close()
+        page, more_errors = open_search(browser, site, "Kalesnikava")
+        expect(page.locator("#search-status")).to_contain_text("for “Kalesnikava”", timeout=10_000)
+        metas = page.locator("#search-results li .meta").all_inner_texts()
+        excerpts = page.locator("#search-results li > p:last-child").all_inner_texts()
+        page.close()
+    assert any(m.startswith("Article · ") and m[len("Article · "):][:2].strip().isdigit() for m in metas), metas
+    assert not any("min read" in e for e in excerpts), excerpts
+    assert errors == more_errors == []
