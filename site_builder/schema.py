@@ -21,6 +21,18 @@ Kind = Literal["text", "date", "bool", "texts", "slug", "slugs", "status"]
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 """Lower-case ASCII words joined by single hyphens: safe in any URL and path."""
 
+MAX_SLUG_BYTES = 100
+"""Longest slug, in UTF-8 bytes: it becomes a folder name in the site, and file systems
+refuse names over 255 bytes (143 on an encrypted home); slugs made from titles are at most 60."""
+
+
+def slug_too_long(slug: str) -> str | None:
+    """The complaint about ``slug``'s length, or None when it fits."""
+    size = len(slug.encode("utf-8"))  # a slug is ASCII (SLUG_RE): its bytes are its characters
+    if size <= MAX_SLUG_BYTES:
+        return None
+    return f"is too long ({size} characters; the limit is {MAX_SLUG_BYTES})"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -115,6 +127,7 @@ def _convert(key: str, value: Any, kind: Kind, where: SourceLocation) -> Any:
     if kind == "slug":
         if not isinstance(value, str) or not SLUG_RE.match(value):
             raise wrong(f"got {value!r}")
+        _check_length(key, value, where)
         return value
     # Lists: a single string is accepted as a list of one.
     items = [value] if isinstance(value, str) else value
@@ -124,8 +137,16 @@ def _convert(key: str, value: Any, kind: Kind, where: SourceLocation) -> Any:
         for item in items:
             if not SLUG_RE.match(item):
                 raise wrong(f"{item!r} is not a slug")
+            _check_length(key, item, where)
         return tuple(items)
     return tuple(check_text(i, key, where) for i in items)
+
+
+def _check_length(key: str, slug: str, where: SourceLocation) -> None:
+    problem = slug_too_long(slug)
+    if problem is not None:
+        raise SiteError(where, "front matter", f"a slug in '{key}' {problem}" if key != "slug" else f"'slug' {problem}",
+                        "shorten it to a few words; it is the page's address")
 
 
 _FORBIDDEN_CHARS = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]")
