@@ -15,7 +15,7 @@ from .clean.gazetteer import corpus_proper_nouns
 from .clean.rules import CleanOptions
 from .enrich import enrich, make_slug
 from .errors import BuildFailed, Diagnostic, Diagnostics, SiteError, SourceLocation, UsageError, display_path
-from .importer import write_new
+from .importer import make_folder, write_new
 from .index import build_site
 from .model import Article, Change
 from .style import load_style, with_corpus
@@ -175,7 +175,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists():
         raise SiteError(SourceLocation(display_path(path)), "new", "file already exists",
                         "choose another title or edit the existing file")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     write_new(path, text)
     print(display_path(path))
     return 0

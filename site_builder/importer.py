@@ -67,7 +67,7 @@ def import_seed(
         "topics": find_topics(title, body, topics, body_hits, title_hits),
         "source": shown,
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(target.parent)
     write_new(target, frontmatter.dump(meta) + body)
     changed = len(result.changes)
     new = f", {len(stubs)} people to review" if stubs else ""
@@ -88,7 +88,7 @@ def write_person_stubs(content_dir: Path, body: str, people: Sequence[Person]) -
             continue
         path = content_dir / "people" / f"{slug}.md"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(path.parent)
             write_new(path, person_stub(finding.name, slug))
         slugs.append(slug)
     return slugs
@@ -99,11 +99,34 @@ def _already_imported(content_dir: Path, seed: str, slug: str) -> Path | None:
     candidate = folder / f"{slug}.md"
     if candidate.exists():
         return candidate
+    load.check_folder(folder)  # a fresh site has none yet; one that is a file is an error
     for path in load.find_sources(folder):
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
-        if f"\nsource: {seed}\n" in head:
+        if f"\nsource: {seed}\n" in _head(path):
             return path
     return None
+
+
+def _head(path: Path) -> str:
+    """The first 4 KB of an article (where its front matter names its seed), or an error naming it."""
+    try:
+        with path.open("rb") as file:
+            return file.read(4096).decode("utf-8", errors="replace")
+    except OSError as exc:
+        # Checked before importing: the build would refuse the same entry anyway.
+        what = "is a folder, not a file" if isinstance(exc, IsADirectoryError) else f"cannot read: {exc.strerror}"
+        raise SiteError(SourceLocation(display_path(path)), "file", what) from exc
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) for a new file; an error naming it when that cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise SiteError(SourceLocation(display_path(folder)), "folder", "is a file, not a folder",
+                        f"move the file away and make {folder.name} a folder") from exc
+    except OSError as exc:
+        raise SiteError(SourceLocation(display_path(exc.filename or folder)), "folder",
+                        f"cannot create: {exc.strerror or exc}") from exc
 
 
 def write_new(path: Path, text: str) -> None:
@@ -118,4 +141,4 @@ def person_stub(name: str, slug: str) -> str:
         "Check the spelling, add aliases, role and status, then remove `review: true`.\n")
 
 
-__all__ = ["ImportResult", "import_seed", "person_stub", "write_new"]
+__all__ = ["ImportResult", "import_seed", "make_folder", "person_stub", "write_new"]

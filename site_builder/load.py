@@ -8,7 +8,9 @@ them so that one bad file does not hide the others.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,13 +32,21 @@ FENCE = "---"
 def read_text(path: Path, shown: str) -> str:
     """Read a UTF-8 text file, refusing what no editor meant to write."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
-        raise SiteError(SourceLocation(shown), "file", f"cannot read: {exc.strerror}") from exc
-    if size > MAX_FILE_BYTES:
+        raise _unreadable(shown, exc) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise SiteError(SourceLocation(shown), "file", "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        # A pipe or a device would block the build or never end.
+        raise SiteError(SourceLocation(shown), "file", "is not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
         raise SiteError(SourceLocation(shown), "file",
-                        f"file is too large ({size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB)")
-    data = path.read_bytes()
+                        f"file is too large ({info.st_size // 1024} KB; the limit is {MAX_FILE_BYTES // 1024} KB)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(shown, exc) from exc
     if not data.strip():
         raise SiteError(SourceLocation(shown, 1), "file", "file is empty")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -52,6 +62,15 @@ def read_text(path: Path, shown: str) -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SiteError(SourceLocation(shown, line), "file", "file contains a NUL byte; is it text?")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _unreadable(shown: str, exc: OSError) -> SiteError:
+    """The error for a file the system will not let us read (permissions, a link loop...)."""
+    if exc.errno == errno.ELOOP:
+        return SiteError(SourceLocation(shown), "file", "is a link that loops back on itself",
+                         "replace the link with the file it should point to")
+    hint = "let the build read it: chmod a+r" if exc.errno == errno.EACCES else None
+    return SiteError(SourceLocation(shown), "file", f"cannot read: {exc.strerror or exc}", hint)
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str | None, str, int]:
@@ -98,7 +117,12 @@ def check_inside(path: Path, content_dir: Path, shown: str, resolved: Resolved |
         # A plain file resolves to its resolved folder plus its name: one lstat, not one per path part.
         root, target = resolved[0], resolved[1] / path.name
     else:
-        root, target = content_dir.resolve(), path.resolve()
+        try:
+            root, target = content_dir.resolve(), path.resolve()
+        except RuntimeError as exc:  # Python 3.11 reports a link loop so; later versions as OSError
+            raise _unreadable(shown, OSError(errno.ELOOP, os.strerror(errno.ELOOP))) from exc
+        except OSError as exc:
+            raise _unreadable(shown, exc) from exc
     if not _is_within(target, root):
         raise SiteError(SourceLocation(shown), "file",
                         "links to a file outside the content directory", f"points to {target}")
@@ -117,6 +141,9 @@ _KNOWN_PATHS: dict[str, dict[str, Path]] = {}
 def find_sources(folder: Path) -> list[Path]:
     """Markdown files directly in ``folder``, sorted by name for determinism.
 
+    A folder that is not one holds no files here: callers that must not take
+    it for empty check it first (:func:`check_folder`).
+
     A file seen by the last call for the same folder gets the same ``Path``
     object again: it has worked out its text and hash already, and the dev
     server's memo of every file looks each one up on every rebuild (at 5,000
@@ -132,12 +159,61 @@ def find_sources(folder: Path) -> list[Path]:
     return list(paths.values())
 
 
+def check_folder(folder: Path, required: bool = False) -> None:
+    """Refuse a content folder that exists but cannot be listed, or a ``required`` one that is missing.
+
+    Taking a plain file, a broken link or an unreadable folder for an empty
+    folder would publish a site without its articles over the good one.
+    """
+    try:
+        with os.scandir(folder):
+            pass
+    except FileNotFoundError as exc:
+        if required or os.path.islink(folder):
+            raise _folder_error(folder, exc) from exc
+    except OSError as exc:
+        raise _folder_error(folder, exc) from exc
+
+
+def _folder_error(folder: Path, exc: OSError) -> SiteError:
+    """The error for a content folder that cannot be listed, in an editor's words."""
+    where = SourceLocation(display_path(folder))
+    if exc.errno == errno.ENOENT and os.path.islink(folder):
+        return SiteError(where, "folder", f"is a link to {os.readlink(folder)}, which does not exist",
+                         "replace the link with the folder itself")
+    if exc.errno == errno.ENOENT:
+        return SiteError(where, "folder", "not found",
+                         "create it, even empty, or check --content")
+    if exc.errno == errno.ENOTDIR:
+        return SiteError(where, "folder", "is a file, not a folder",
+                         f"move the file away and make {folder.name} a folder of .md files")
+    if exc.errno == errno.ELOOP:
+        return SiteError(where, "folder", "is a link that loops back on itself",
+                         "replace the link with the folder itself")
+    hint = "let the build read it: chmod a+rx" if exc.errno == errno.EACCES else None
+    return SiteError(where, "folder", f"cannot read: {exc.strerror or exc}", hint)
+
+
+def _sources(folder: Path, diags: Diagnostics, required: bool = False) -> list[Path]:
+    """:func:`find_sources` of a checked folder; its error recorded in ``diags``, so others are reported too."""
+    try:
+        check_folder(folder, required)
+    except SiteError as err:
+        diags.error(err)
+        return []
+    return find_sources(folder)
+
+
 def slug_from_filename(path: Path, shown: str | None = None) -> str:
     slug = path.stem
     if not schema.SLUG_RE.match(slug):
         raise SiteError(SourceLocation(shown or display_path(path)), "file name",
                         f"'{path.name}' is not a valid slug",
                         "use lower-case letters, digits and hyphens, e.g. maria-kalesnikava.md")
+    too_long = schema.slug_too_long(slug)
+    if too_long is not None:
+        raise SiteError(SourceLocation(shown or display_path(path)), "file name", f"the name {too_long}",
+                        "shorten it to a few words")
     return slug
 
 
@@ -190,8 +266,10 @@ def load_all(paths: Sequence[Path], content_dir: Path, kind: dict[str, schema.Fi
 def load_articles(content_dir: Path, diags: Diagnostics,
                   memo: FileMemo[SourceDocument] | None = None) -> list[SourceDocument]:
     """Every article source; bad files are recorded in ``diags`` and skipped."""
-    return load_all(find_sources(content_dir / "articles"), content_dir, schema.ARTICLE, diags, memo,
-                    with_slug=True)
+    # Required: a site.yaml with no articles folder beside it is a wrong --content or a
+    # moved folder, not a site to publish empty over the last one (docs/DECISIONS.md).
+    return load_all(_sources(content_dir / "articles", diags, required=True), content_dir, schema.ARTICLE,
+                    diags, memo, with_slug=True)
 
 
 def _load_registry(folder: Path, content_dir: Path, kind: dict[str, schema.Field],
@@ -199,7 +277,7 @@ def _load_registry(folder: Path, content_dir: Path, kind: dict[str, schema.Field
     """(slug, document) for each file of a registry folder; people and topics alike."""
     # The file name is the slug here, and checked before the file is read.
     return [(Path(doc.path).stem, doc)
-            for doc in load_all(find_sources(folder), content_dir, kind, diags, memo, with_slug=True)]
+            for doc in load_all(_sources(folder, diags), content_dir, kind, diags, memo, with_slug=True)]
 
 
 def load_people(content_dir: Path, diags: Diagnostics, memo: FileMemo[SourceDocument] | None = None) -> list[Person]:
