@@ -38,18 +38,46 @@ def check_paths(outputs: Iterable[tuple[str, bytes]], seen: set[str] | None = No
 
 
 def check_out_dir(out_dir: Path, protected: Iterable[Path]) -> None:
-    """Refuse an output directory that holds sources or is not ours."""
-    target = out_dir.resolve()
+    """Refuse an output directory that holds sources, lies among them, cannot be one, or is not ours."""
+    where = SourceLocation(display_path(out_dir))
+    try:
+        target = out_dir.resolve()
+    except (OSError, RuntimeError) as exc:  # Python 3.11 reports a link loop as RuntimeError
+        raise SiteError(where, "output", "cannot use this output directory: it is a link that loops back on itself",
+                        "choose another --out") from exc
     for path in protected:
         p = path.resolve()
         if p.is_relative_to(target):
-            raise SiteError(SourceLocation(display_path(out_dir)), "output",
-                            f"the output directory would replace {display_path(path)}",
+            raise SiteError(where, "output", f"the output directory would replace {display_path(path)}",
                             "choose another --out")
-    if target.exists() and any(target.iterdir()) and not (target / MARKER).exists():
-        raise SiteError(SourceLocation(display_path(out_dir)), "output",
-                        "directory exists and was not made by site-builder; refusing to replace it",
+        if target.is_relative_to(p):
+            # The site would be written among the editors' files, or the assets copied into themselves.
+            raise SiteError(where, "output", f"the output directory is inside {display_path(path)}",
+                            "choose an --out outside the content and templates folders")
+    _check_out_location(target, where)
+    try:
+        foreign = target.exists() and any(target.iterdir()) and not (target / MARKER).exists()
+    except OSError as exc:
+        raise SiteError(where, "output", f"cannot use this output directory: {exc.strerror or exc}",
+                        "choose another --out") from exc
+    if foreign:
+        raise SiteError(where, "output", "directory exists and was not made by site-builder; refusing to replace it",
                         "remove it or choose another --out")
+
+
+def _check_out_location(target: Path, where: SourceLocation) -> None:
+    """Refuse an output that is a file, or lies below one: no directory can be made there."""
+    for path in (target, *target.parents):
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:  # a name too long, a loop: say so rather than guess
+            raise SiteError(where, "output", f"cannot use this output directory: {exc.strerror or exc}",
+                            "choose another --out") from exc
+        if is_dir:
+            return
+        if path.exists() or path.is_symlink():
+            what = "is a file" if path == target else f"cannot be made: {display_path(path)} is a file"
+            raise SiteError(where, "output", f"{what}, not a folder", "choose another --out")
 
 
 class Staging:
@@ -62,9 +90,9 @@ class Staging:
 
     def __init__(self, out_dir: Path, assets: Path | None) -> None:
         self._start(out_dir, out_dir if (out_dir / MARKER).is_file() else None)
-        self.dir.parent.mkdir(parents=True, exist_ok=True)
         try:
             with self._as_site_error():
+                self.dir.parent.mkdir(parents=True, exist_ok=True)
                 for leftover in (self.dir, self.old):
                     if leftover.exists():
                         shutil.rmtree(leftover)
