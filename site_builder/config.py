@@ -9,11 +9,14 @@ once, so a test can build a preview by passing an environment mapping.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .errors import SiteError, SourceLocation, display_path
 from .yamlio import load_mapping
@@ -32,6 +35,12 @@ SITE_KEYS: dict[str, type | tuple[type, ...]] = {
     "author": str,
 }
 """Allowed keys of site.yaml and their types."""
+
+NUMBERS = {"per_page": 10, "list_page_size": 50, "feed_items": 20, "topic_body_hits": 2, "topic_title_hits": 1}
+"""The numeric settings and their defaults: each a count of at least one."""
+
+MAX_NUMBER = 1_000_000
+"""Larger than any page, feed or hit count a site means; far larger ones break slicing (feed_items)."""
 
 
 @dataclass(frozen=True)
@@ -82,13 +91,63 @@ class SiteConfig:
 
 
 def normalise_base_url(url: str, location: SourceLocation | None) -> str:
-    """Check that ``url`` is an absolute http(s) URL and drop a trailing slash."""
-    parts = urlsplit(url.strip())
+    """Check that ``url`` is an absolute http(s) URL fit to prefix every link; drop a trailing slash.
+
+    Every page, feed and sitemap entry starts with it, so a query, a fragment
+    or a space in it would break every link of the site at once.
+    """
+    text = url.strip()
+    problem = _base_url_problem(text)
+    if problem is not None:
+        message, hint = problem
+        raise SiteError(location, "config", f"{message}, got {url!r}", hint)
+    return text.rstrip("/")
+
+
+_EXAMPLE = "e.g. https://example.org or https://example.org/site"
+_NOT_IN_URL = re.compile(r"[\s<>\"{}|\\^`]")
+"""Characters a URL cannot hold unencoded (RFC 3986): spaces, quotes, brackets."""
+_HOST = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.?")
+"""A host name: labels of letters (of any script) and digits, hyphens inside, joined by dots."""
+
+
+def _base_url_problem(url: str) -> tuple[str, str] | None:
+    """What is wrong with ``url`` as a base URL, with a hint; None if nothing."""
+    if _NOT_IN_URL.search(url):
+        return "base URL must not contain spaces, quotes or brackets", "write %20 for a space in a path"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # brackets around something that is not an IPv6 address
+        return "base URL has no valid host name or port", _EXAMPLE
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SiteError(
-            location, "config", f"base URL must be an absolute http(s) URL, got {url!r}"
-        )
-    return url.strip().rstrip("/")
+        return "base URL must be an absolute http(s) URL", _EXAMPLE
+    if parts.query or url.endswith("?"):
+        return "base URL must not have a query ('?...')", _EXAMPLE
+    if parts.fragment or "#" in url:
+        return "base URL must not have a fragment ('#...')", _EXAMPLE
+    if parts.username is not None:
+        return "base URL must not hold a user name or password", _EXAMPLE
+    if not _valid_host(parts.hostname or "") or not _valid_port(parts):
+        return "base URL has no valid host name or port", _EXAMPLE
+    return None
+
+
+def _valid_host(host: str) -> bool:
+    if ":" in host:  # an IPv6 address, which urlsplit has taken out of its brackets
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    return bool(_HOST.fullmatch(host))
+
+
+def _valid_port(parts: SplitResult) -> bool:
+    try:
+        port = parts.port  # raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        return False
+    return port != 0
 
 
 def load_config(
@@ -108,14 +167,7 @@ def load_config(
     env = env or {}
     site_file = content_dir / "site.yaml"
     shown = display_path(site_file)
-    if not site_file.is_file():
-        raise SiteError(SourceLocation(shown), "config", "site.yaml not found",
-                        f"is {display_path(content_dir)} the content directory?")
-    try:
-        text = site_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SiteError(SourceLocation(shown), "config", "not valid UTF-8") from exc
-    data, lines = load_mapping(text, shown, topic="config")
+    data, lines = load_mapping(_read_site_yaml(site_file, shown, content_dir), shown, topic="config")
     _check_site_keys(data, lines, shown)
     for required in ("title", "base_url"):
         if required not in data:
@@ -127,10 +179,11 @@ def load_config(
     chosen = base_url or url_from_env or data["base_url"]
     where = SourceLocation(shown, lines.get("base_url")) if chosen == data["base_url"] else None
     epoch = _source_date_epoch(env)
-    sizes = {k: data.get(k, d) for k, d in (("per_page", 10), ("list_page_size", 50))}
+    sizes = {key: data.get(key, default) for key, default in NUMBERS.items()}
     for key, value in sizes.items():
-        if value < 1:
-            raise SiteError(SourceLocation(shown, lines.get(key)), "config", f"{key} must be at least 1")
+        if not 1 <= value <= MAX_NUMBER:
+            raise SiteError(SourceLocation(shown, lines.get(key)), "config",
+                            f"{key} must be at least 1" if value < 1 else f"{key} must be at most {MAX_NUMBER:,}")
     return SiteConfig(
         content_dir=content_dir,
         out_dir=out_dir or Path("public"),
@@ -141,9 +194,9 @@ def load_config(
         base_url=normalise_base_url(chosen, where),
         per_page=sizes["per_page"],
         list_page_size=sizes["list_page_size"],
-        feed_items=data.get("feed_items", 20),
-        topic_body_hits=data.get("topic_body_hits", 2),
-        topic_title_hits=data.get("topic_title_hits", 1),
+        feed_items=sizes["feed_items"],
+        topic_body_hits=sizes["topic_body_hits"],
+        topic_title_hits=sizes["topic_title_hits"],
         allow_raw_html=data.get("allow_raw_html", False),
         author=data.get("author", ""),
         drafts=drafts or is_preview,
@@ -153,6 +206,28 @@ def load_config(
         source_date_epoch=epoch,
         site_yaml=shown,
     )
+
+
+def _read_site_yaml(site_file: Path, shown: str, content_dir: Path) -> str:
+    """The text of site.yaml; a missing or unreadable file is the user's error, not a traceback."""
+    where = SourceLocation(shown)
+    try:
+        mode = site_file.stat().st_mode
+        # Only a regular file is read: a pipe would block the build for ever.
+        data = site_file.read_bytes() if stat.S_ISREG(mode) else None
+    except FileNotFoundError as exc:
+        raise SiteError(where, "config", "site.yaml not found",
+                        f"is {display_path(content_dir)} the content directory?") from exc
+    except OSError as exc:
+        hint = "let the build read it: chmod a+r" if isinstance(exc, PermissionError) else None
+        raise SiteError(where, "config", f"cannot read site.yaml: {exc.strerror or exc}", hint) from exc
+    if data is None:
+        raise SiteError(where, "config", "site.yaml is a folder, not a file" if stat.S_ISDIR(mode)
+                        else "site.yaml is not a regular file")
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text() did
+    except UnicodeDecodeError as exc:
+        raise SiteError(where, "config", "not valid UTF-8") from exc
 
 
 def _check_site_keys(data: dict[str, Any], lines: dict[str, int], shown: str) -> None:
@@ -178,6 +253,13 @@ def _source_date_epoch(env: Mapping[str, str]) -> int | None:
     if raw is None or raw == "":
         return None
     try:
-        return int(raw)
+        epoch = int(raw)
     except ValueError as exc:
         raise SiteError(None, "environment", f"SOURCE_DATE_EPOCH must be an integer, got {raw!r}") from exc
+    try:
+        # Checked here, once: every later use turns it into a date.
+        dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise SiteError(None, "environment", f"SOURCE_DATE_EPOCH is not a date between the years 1 and 9999, "
+                        f"got {raw!r}", "it counts seconds since 1970-01-01") from exc
+    return epoch
