@@ -17,7 +17,7 @@ from . import __version__, finish, load
 from . import build as build_mod
 from .clean import clean_raw
 from .config import SiteConfig, load_config
-from .errors import BuildFailed, Diagnostics, SiteError, UsageError, display_path
+from .errors import BuildFailed, Diagnostics, SiteError, UsageError, display_path, printable
 from .importer import import_seed
 from .style import load_style, with_corpus
 
@@ -174,8 +174,19 @@ def main(argv: Sequence[str] | None = None, hand_over: bool = False) -> int:
     except UsageError as err:
         print(f"site-builder: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as err:
+        # The last line of defence: each stage names the file of a problem it
+        # foresees; one it did not still gets a line an editor can act on.
+        print(os_error_message(err), file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130
+
+
+def os_error_message(err: OSError) -> str:
+    """``file: error: reason`` for an operating-system error, without a traceback."""
+    where = f"{display_path(err.filename)}: " if err.filename is not None else ""
+    return printable(f"{where}error: {err.strerror or err}")
 
 
 def run() -> None:
