@@ -9,6 +9,7 @@ schema errors can name it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -38,6 +39,7 @@ def load_mapping(
     """
     if not text.strip():
         return {}, {}
+    check_hashtags(text, path, first_line, topic)
     simple = simple_mapping(text, first_line)  # one plain line per key: read without PyYAML
     return simple if simple is not None else full_mapping(text, path, first_line, topic)
 
@@ -71,11 +73,32 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[Any, str, str | None]
     return exc.problem_mark or exc.context_mark, problem or "cannot be read", None
 
 
+_HASHTAG = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(?![\"'|>])(?:[^\n]*?[ \t])?(#[^\s#][^\s]*)", re.M)
+"""A top-level ``key: value`` line whose unquoted value holds ``#`` followed by a letter."""
+
+
+def check_hashtags(text: str, path: str, first_line: int, topic: str) -> None:
+    """Refuse a hashtag in an unquoted value: YAML reads ``#`` after a space as a comment.
+
+    ``summary: Support the campaign #FreeBelarus and…`` would publish "Support the
+    campaign", and ``title: #FreeBelarus`` would have no title at all, with nothing
+    said.  A comment meant as one is written ``# like this``, with a space.
+    """
+    found = _HASHTAG.search(text)
+    if found:
+        key, tag = found.group(1), found.group(2)
+        line = first_line + text.count("\n", 0, found.start())
+        raise SiteError(SourceLocation(path, line), topic,
+                        f"'{tag}' would start a comment, and the rest of '{key}' would be left out",
+                        "put the whole value in quotes; a comment is written '# like this', with a space")
+
+
 def full_mapping(text: str, path: str, first_line: int = 1,
                  topic: str = "front matter") -> tuple[dict[str, Any], dict[str, int]]:
     """:func:`load_mapping` by PyYAML alone, for text of any shape."""
     if not text.strip():
         return {}, {}
+    check_hashtags(text, path, first_line, topic)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
