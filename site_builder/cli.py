@@ -24,15 +24,16 @@ from .style import load_style, with_corpus
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, base_url: bool = True) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                         help="content directory (default: content)")
     parser.add_argument("--out", type=Path, default=Path("public"), metavar="DIR",
                         help="output directory (default: public)")
     parser.add_argument("--templates", type=Path, default=None, metavar="DIR",
                         help="templates directory (default: templates/ beside the content)")
-    parser.add_argument("--base-url", default=None, metavar="URL",
-                        help="absolute base URL for every link, feed and sitemap entry")
+    if base_url:  # the dev server's pages link to the server itself: its own address is their base
+        parser.add_argument("--base-url", default=None, metavar="URL",
+                            help="absolute base URL for every link, feed and sitemap entry")
     parser.add_argument("--drafts", action="store_true", help="include draft articles")
 
 
@@ -54,9 +55,10 @@ def make_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = verbs.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on change")
-    _common(p)
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--host", default="127.0.0.1")
+    _common(p, base_url=False)
+    p.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to serve on, and the base URL of every link (default: 127.0.0.1)")
 
     p = verbs.add_parser("check", help="validate content and print what clean would change")
     _common(p)
@@ -81,7 +83,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 def config_from(args: argparse.Namespace) -> SiteConfig:
     return load_config(args.content, out_dir=args.out, templates_dir=args.templates,
-                       base_url=args.base_url, drafts=args.drafts, env=os.environ)
+                       base_url=getattr(args, "base_url", None), drafts=args.drafts, env=os.environ)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

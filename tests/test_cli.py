@@ -243,3 +243,12 @@ def test_a_search_index_that_fails_publishes_nothing_and_says_so(full_site: Path
     inproc = subprocess.run([sys.executable, "-c", code], cwd=full_site, env=env, capture_output=True, text=True)
     assert (inproc.returncode, inproc.stdout, inproc.stderr) == (1, "", failed.stderr)
     assert tree_hash(full_site / "public") == before
+
+
+def test_serve_offers_no_base_url_since_its_pages_link_to_the_server(capsys: pytest.CaptureFixture[str]) -> None:
+    """The dev server builds with its own address as the base URL; a --base-url it took and ignored
+    would leave an editor thinking the preview used it."""
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--base-url", "https://example.org/", "--port", "1"])
+    assert exited.value.code == 2
+    assert "unrecognized arguments: --base-url https://example.org/" in capsys.readouterr().err
