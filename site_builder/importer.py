@@ -2,14 +2,18 @@
 
 Load + clean + enrich for a raw ``.txt``: the cleaner gives Markdown blocks,
 the first heading becomes the title and leaves the body, and the metadata is
-computed and written as front matter.  An article already imported (same
-slug, or same ``source``) is skipped, never overwritten.  People named in the
+computed and written as front matter.  An article already imported (its
+``source`` is this seed) is skipped, never overwritten; another story whose
+title makes the same slug is imported under the next free one (``-2``...),
+and the message says so: a headline that recurs ("Hearing postponed") is
+not a story already imported.  People named in the
 text who are not in the registry get a stub file marked ``review: true``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,11 +58,12 @@ def import_seed(
                         "the title is the first short line without closing punctuation")
     title = plain_text(blocks.pop(heading).lines[0].text)
     body = render(blocks, separate=True)
-    slug = make_slug(title)
-    target = content_dir / "articles" / f"{slug}.md"
-    existing = _already_imported(content_dir, shown, slug)
+    existing, taken = _existing(content_dir, shown)
     if existing is not None:
         return ImportResult(shown, None, f"skipped {shown}: already imported as {display_path(existing)}")
+    wanted = make_slug(title)
+    slug = _free_slug(wanted, taken)
+    target = content_dir / "articles" / f"{slug}.md"
     mentions = find_people(f"{title}\n{body}", people)
     stubs = write_person_stubs(content_dir, body, people)
     meta = {
@@ -71,6 +76,8 @@ def import_seed(
     write_new(target, frontmatter.dump(meta) + body)
     changed = len(result.changes)
     new = f", {len(stubs)} people to review" if stubs else ""
+    if slug != wanted:
+        new += f"; '{wanted}' is another article's, so its slug is '{slug}'"
     return ImportResult(shown, target, f"imported {shown} -> {display_path(target)} ({changed} changes{new})")
 
 
@@ -94,16 +101,36 @@ def write_person_stubs(content_dir: Path, body: str, people: Sequence[Person]) -
     return slugs
 
 
-def _already_imported(content_dir: Path, seed: str, slug: str) -> Path | None:
+def _existing(content_dir: Path, seed: str) -> tuple[Path | None, set[str]]:
+    """The article imported from ``seed`` before, if any, and every slug the articles use
+    (their file names, and the ``slug:`` of their front matter)."""
     folder = content_dir / "articles"
-    candidate = folder / f"{slug}.md"
-    if candidate.exists():
-        return candidate
-    load.check_folder(folder)  # a fresh site has none yet; one that is a file is an error
+    if not folder.exists():
+        return None, set()  # a fresh site has none yet
+    load.check_folder(folder)  # one that is a file is an error
+    source = frontmatter.dump({"source": seed}).splitlines()[1]  # the line as import writes it
+    taken: set[str] = set()
     for path in load.find_sources(folder):
-        if f"\nsource: {seed}\n" in _head(path):
-            return path
-    return None
+        head = _head(path)
+        if f"\n{source}\n" in head:
+            return path, taken
+        taken.add(path.stem)
+        found = _SLUG_LINE.search(head)
+        if found:
+            taken.add(found.group(1).strip("'\" "))
+    return None, taken
+
+
+_SLUG_LINE = re.compile(r"^slug:[ \t]*(\S+)", re.M)
+
+
+def _free_slug(slug: str, taken: set[str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``... whichever no article uses yet."""
+    free, n = slug, 1
+    while free in taken:
+        n += 1
+        free = f"{slug}-{n}"
+    return free
 
 
 def _head(path: Path) -> str:

@@ -193,3 +193,25 @@ def test_import_again_skips_and_keeps_the_file(built: Path, capsys: pytest.Captu
 def test_raw_html_is_escaped_not_passed_through(built: Path) -> None:
     html = (built / "public" / "index.html").read_text()
     assert "<script>" not in html
+
+
+def test_import_of_another_story_with_the_same_headline_takes_the_next_slug(
+        built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A headline that recurs is not a story already imported: the second story is kept, under
+    the next free slug, and the editor is told; the first is untouched."""
+    articles = built / "content" / "articles"
+    before = {p: p.read_bytes() for p in articles.glob("*.md")}
+    title = next(line for line in SEEDS[0].read_text(encoding="utf-8").splitlines()[1:] if line.strip())
+    other = tmp_path / "other-story.txt"
+    other.write_text(f"{title}\nA different story told under the same headline, in Minsk.\n", encoding="utf-8")
+    common = ["--content", str(built / "content"), "--templates", str(built / "templates")]
+    assert main(["import", str(other), *common]) == 0
+    out = capsys.readouterr().out
+    new = sorted(set(articles.glob("*.md")) - set(before))
+    assert len(new) == 1 and new[0].stem.endswith("-2"), new
+    assert f"is another article's, so its slug is '{new[0].stem}'" in out
+    assert "A different story" in new[0].read_text(encoding="utf-8")
+    assert {p: p.read_bytes() for p in before} == before
+    assert main(["import", str(other), *common]) == 0  # the same seed again: already imported
+    assert "skipped" in capsys.readouterr().out
+    assert sorted(set(articles.glob("*.md")) - set(before)) == new
