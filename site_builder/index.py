@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .config import SiteConfig
@@ -72,7 +73,9 @@ def build_site(
     ``memo`` lets the dev server skip re-ranking unchanged related articles.
     """
     seen: dict[str, Article] = {}
-    for item in sorted(articles, key=lambda a: a.path):
+    # A file named after the slug keeps it; the other one, which took it, is the one to change
+    # (often a new article whose title made the slug of one already published).
+    for item in sorted(articles, key=lambda a: (Path(a.path).stem != a.slug, a.path)):
         if item.slug in seen:
             diags.error(SiteError(SourceLocation(item.path, 1), "slug",
                                   f"'{item.slug}' is already used by {seen[item.slug].path}",
