@@ -99,6 +99,9 @@ def validate(
     for key, spec in schema.items():
         if spec.required and key not in out:
             raise SiteError(SourceLocation(path, 1), "front matter", f"missing required key '{key}'")
+        if spec.required and out[key] == "":  # a person or topic named "" has empty links and headings
+            raise SiteError(SourceLocation(path, lines.get(key)), "front matter", f"'{key}' is empty",
+                            f"write the {key} after '{key}:'")
     return out
 
 
