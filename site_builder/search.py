@@ -30,6 +30,7 @@ import contextlib
 import importlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -144,7 +145,7 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
                         ended.append(proc)
                 if running is not None:
                     running(None)
-            failures = [_said(output) or f"exit status {proc.returncode}" for proc, output in procs
+            failures = [_said(output) or _status(proc.returncode) for proc, output in procs
                         if proc.returncode != 0 and proc not in ended]
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SiteError(where, "search", f"could not run pagefind: {exc}") from exc
@@ -257,6 +258,19 @@ def pagefind_env(runs: int) -> dict[str, str]:
     if runs >= 2 and "RAYON_NUM_THREADS" not in env:
         env["RAYON_NUM_THREADS"] = str(max(1, _cores() // runs))
     return env
+
+
+def _status(code: int) -> str:
+    """How a run that printed nothing ended: its exit status, or the signal that stopped it."""
+    if code >= 0:
+        return f"exit status {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        return f"stopped by signal {-code}"
+    why = {"SIGXFSZ": ": a file it wrote reached the size limit (ulimit -f)",
+           "SIGKILL": ": killed, perhaps for want of memory", "SIGSEGV": ": it crashed"}.get(name, "")
+    return f"stopped by {name}{why}"
 
 
 def _said(output: IO[bytes]) -> str:

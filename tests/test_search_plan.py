@@ -173,6 +173,23 @@ def test_a_failing_shard_fails_the_index(full_site: Path, run_build: BuildFn, tw
         search.index_site(full_site / "public", tmp_path / "bundle")
 
 
+@pytest.mark.parametrize(("signal_name", "said"), [
+    ("XFSZ", "stopped by SIGXFSZ: a file it wrote reached the size limit (ulimit -f)"),
+    ("KILL", "stopped by SIGKILL: killed, perhaps for want of memory"),
+])
+def test_a_run_stopped_by_a_signal_says_which_and_why(full_site: Path, run_build: BuildFn, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch, signal_name: str,
+                                                      said: str) -> None:
+    """A Pagefind stopped by a signal prints nothing: 'exit status -25' told an editor nothing."""
+    run_build(full_site)
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\nkill -{signal_name} $$\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    with pytest.raises(SiteError, match=re.escape(f"pagefind failed: {said}")):
+        search.index_site(full_site / "public", tmp_path / "bundle")
+
+
 def test_a_shard_that_cannot_start_leaves_no_run_behind(full_site: Path, run_build: BuildFn, two_shards: None,
                                                         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     run_build(full_site)
