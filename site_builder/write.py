@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -96,6 +97,7 @@ class Staging:
                 for leftover in (self.dir, self.old):
                     if leftover.exists():
                         shutil.rmtree(leftover)
+                clear_leftovers(out_dir)
                 self.dir.mkdir()
                 if assets is not None and assets.is_dir():
                     shutil.copytree(assets, self.dir / "assets", dirs_exist_ok=True)
@@ -198,6 +200,50 @@ def write_site(outputs: list[tuple[str, bytes]], out_dir: Path, assets: Path | N
         staging.discard()
         raise
     return staging.count
+
+
+def clear_leftovers(out_dir: Path) -> None:
+    """Remove what builds that were killed left beside ``out_dir``, and restore its old tree if
+    one was killed between the two renames of its swap.
+
+    A build stopped by SIGKILL or SIGTERM runs no cleanup: its staging copy, a whole site,
+    stayed beside the output for good, under a name tied to its process id.  Only the
+    leftovers of processes that no longer run are touched; a build running beside this
+    one keeps its own.
+    """
+    parent = out_dir.resolve().parent
+    pattern = re.compile(re.escape(f".{out_dir.name}.") + r"(staging|old|search|search-old)-(\d+)")
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    for entry in entries:
+        found = pattern.fullmatch(entry.name)
+        if found is None or _running(int(found.group(2))):
+            continue
+        leftover = Path(entry.path)
+        if found.group(1) == "old" and not out_dir.exists() and not out_dir.is_symlink():
+            with contextlib.suppress(OSError):
+                os.replace(leftover, out_dir)  # the only copy of the last site published
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` exists (this one included)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: running
+        return True
+    return True
 
 
 def _beside(out_dir: Path) -> tuple[Path, Path]:

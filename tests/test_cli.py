@@ -250,3 +250,43 @@ def test_serve_offers_no_base_url_since_its_pages_link_to_the_server(capsys: pyt
     would leave an editor thinking the preview used it."""
     assert main(["serve", "--base-url", "https://example.org/", "--port", "1"]) == 2
     assert "unrecognized arguments: --base-url https://example.org/" in capsys.readouterr().err
+
+
+def test_a_build_clears_what_killed_builds_left_beside_the_output(full_site: Path) -> None:
+    """A build stopped by SIGKILL leaves its staging copy, a whole site, under a name tied to its
+    process id: the next build removes it, and those of builds still running stay."""
+    common = ["build", "--content", str(full_site / "content"), "--templates", str(full_site / "templates"),
+              "--out", str(full_site / "public")]
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead, alive = gone.pid, os.getpid()
+    for name in (f".public.staging-{dead}", f".public.old-{dead}", f".public.search-{dead}"):
+        (full_site / name / "articles").mkdir(parents=True)
+        (full_site / name / "articles" / "index.html").write_text("left behind")
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (full_site / f".public.staging-{sleeper.pid}").mkdir()
+        assert main(common) == 0
+        left = sorted(p.name for p in full_site.iterdir() if p.name.startswith(".public"))
+        assert left == [f".public.staging-{sleeper.pid}"]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert alive == os.getpid()
+
+
+def test_a_site_left_aside_by_a_build_killed_mid_swap_is_put_back(full_site: Path, tmp_path: Path) -> None:
+    """Killed between the swap's two renames, a build leaves no public/ and the last site under
+    .public.old-PID: the next build puts it back first, so that a failure still leaves it."""
+    common = ["build", "--content", str(full_site / "content"), "--templates", str(full_site / "templates"),
+              "--out", str(full_site / "public")]
+    assert main(common) == 0
+    before = tree_hash(full_site / "public")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (full_site / "public").rename(full_site / f".public.old-{gone.pid}")
+    env, _ = _program_with_fake_pagefind(tmp_path, fail=True)  # the index fails: nothing is published
+    failed = subprocess.run([sys.executable, "-m", "site_builder", *common], env=env, capture_output=True, text=True)
+    assert failed.returncode == 1, failed.stderr
+    assert tree_hash(full_site / "public") == before
+    assert not [p for p in full_site.iterdir() if p.name.startswith(".public")]
