@@ -119,7 +119,13 @@ class Staging:
         return staging
 
     def _start(self, out_dir: Path, previous: Path | None) -> None:
-        """The state of a staging of ``out_dir`` with nothing added yet, whoever made its directory."""
+        """The state of a staging of ``out_dir`` with nothing added yet, whoever made its directory.
+
+        An ``out_dir`` that is a symbolic link (``public -> /var/www/site``) is published
+        where it points: the link stays, and shows the new site."""
+        if out_dir.is_symlink():
+            out_dir = out_dir.resolve()
+            previous = previous and out_dir
         self.out_dir = out_dir
         self.dir, self.old = _beside(out_dir)
         self.count = 0

@@ -290,3 +290,17 @@ def test_a_site_left_aside_by_a_build_killed_mid_swap_is_put_back(full_site: Pat
     assert failed.returncode == 1, failed.stderr
     assert tree_hash(full_site / "public") == before
     assert not [p for p in full_site.iterdir() if p.name.startswith(".public")]
+
+
+def test_an_output_that_is_a_link_is_published_where_it_points(full_site: Path, tmp_path: Path) -> None:
+    """public -> /var/www/site: the link stays, and the folder it points to holds the new site."""
+    target = tmp_path / "www" / "site"
+    target.parent.mkdir()
+    common = ["build", "--content", str(full_site / "content"), "--templates", str(full_site / "templates")]
+    assert main([*common, "--out", str(target)]) == 0
+    (full_site / "public").symlink_to(target, target_is_directory=True)
+    (full_site / "content" / "articles" / "new.md").write_text("---\ntitle: New\ndate: 2025-02-03\n---\nText.\n")
+    assert main([*common, "--out", str(full_site / "public")]) == 0
+    assert (full_site / "public").is_symlink() and (full_site / "public").resolve() == target
+    assert (target / "articles" / "new" / "index.html").is_file()
+    assert not [p for p in (*full_site.iterdir(), *target.parent.iterdir()) if p.name.startswith((".public", ".site"))]
