@@ -350,7 +350,8 @@ _WORDS = st.text(st.sampled_from("abcdefghij KLMNOP"), min_size=1, max_size=20).
 _SYMBOLS = st.text(st.sampled_from("abc XYZ:#-[]{},&*!|>%@`?"), min_size=1, max_size=20).filter(
     lambda s: s.strip())
 """What a quoted value may hold (neither quote nor backslash: no escapes to write)."""
-_NOTE = st.text(st.sampled_from("abc XYZ:#'\"-[]{}"), max_size=20)
+_NOTE = st.text(st.sampled_from("abc XYZ:'\"-[]{}"), max_size=20)
+"""A comment's words (no '#': the loader takes '#word' in a value line for a cut-off hashtag)."""
 
 
 @st.composite
