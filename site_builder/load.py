@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path
@@ -201,7 +202,23 @@ def _sources(folder: Path, diags: Diagnostics, required: bool = False) -> list[P
     except SiteError as err:
         diags.error(err)
         return []
+    for name in lookalikes(folder):
+        diags.warn(SourceLocation(display_path(folder / name)), "file", "not read: only files ending in .md are",
+                   f"rename it to {name.split('.', 1)[0]}.md if it is one")
     return find_sources(folder)
+
+
+_LOOKALIKE = re.compile(r"[^.].*\.(md|markdown|mdown|mkd|txt)(\.\w+)?", re.I)
+"""A name an editor may have meant as Markdown (``x.MD``, ``x.markdown``, ``x.md.txt``)."""
+
+
+def lookalikes(folder: Path) -> list[str]:
+    """Names in ``folder`` that look like Markdown files but are not read: not ending in ``.md``."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries if not e.name.endswith(".md") and _LOOKALIKE.fullmatch(e.name))
+    except OSError:
+        return []
 
 
 def slug_from_filename(path: Path, shown: str | None = None) -> str:

@@ -304,3 +304,20 @@ def test_an_output_that_is_a_link_is_published_where_it_points(full_site: Path, 
     assert (full_site / "public").is_symlink() and (full_site / "public").resolve() == target
     assert (target / "articles" / "new" / "index.html").is_file()
     assert not [p for p in (*full_site.iterdir(), *target.parent.iterdir()) if p.name.startswith((".public", ".site"))]
+
+
+def test_files_that_look_like_articles_but_are_not_read_are_named(
+        full_site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """x.MD, x.markdown or x.md.txt were silently left out of the site."""
+    monkeypatch.chdir(full_site)
+    articles = full_site / "content" / "articles"
+    for name in ("Court-Hearing.MD", "court-notes.markdown", "draft.md.txt", "photo.jpg", ".draft.md.swp"):
+        (articles / name).write_text("---\ntitle: Looks like one\n---\nText.\n")
+    assert main(["build", "--content", str(full_site / "content"), "--templates", str(full_site / "templates"),
+                 "--out", str(full_site / "public")]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "not read" in line]
+    assert warned == [
+        f"warning: content/articles/{name}: file: not read: only files ending in .md are (rename it to {stem}.md"
+        " if it is one)"
+        for name, stem in (("Court-Hearing.MD", "Court-Hearing"), ("court-notes.markdown", "court-notes"),
+                           ("draft.md.txt", "draft"))]
