@@ -73,8 +73,10 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[Any, str, str | None]
     return exc.problem_mark or exc.context_mark, problem or "cannot be read", None
 
 
-_HASHTAG = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(?![\"'|>])(?:[^\n]*?[ \t])?(#[^\s#][^\s]*)", re.M)
-"""A top-level ``key: value`` line whose unquoted value holds ``#`` followed by a letter."""
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(?![\"'|>])(.*)$", re.M)
+"""A top-level ``key: value`` line whose value is plain (not quoted, not a block)."""
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#")
+"""Where YAML starts a comment in a plain value: a ``#`` at its start or after a space."""
 
 
 def check_hashtags(text: str, path: str, first_line: int, topic: str) -> None:
@@ -82,14 +84,20 @@ def check_hashtags(text: str, path: str, first_line: int, topic: str) -> None:
 
     ``summary: Support the campaign #FreeBelarus and…`` would publish "Support the
     campaign", and ``title: #FreeBelarus`` would have no title at all, with nothing
-    said.  A comment meant as one is written ``# like this``, with a space.
+    said.  A comment meant as one is written ``# like this``, with a space; what
+    follows it (``# see #12``) is the comment's own.
     """
-    found = _HASHTAG.search(text)
-    if found:
-        key, tag = found.group(1), found.group(2)
+    if "#" not in text:
+        return
+    for found in _KEY_LINE.finditer(text):
+        value = found.group(2)
+        comment = _COMMENT.search(value)
+        if comment is None or value[comment.end():comment.end() + 1] in ("", " ", "\t", "#"):
+            continue
+        tag = value[comment.start():].split()[0]
         line = first_line + text.count("\n", 0, found.start())
         raise SiteError(SourceLocation(path, line), topic,
-                        f"'{tag}' would start a comment, and the rest of '{key}' would be left out",
+                        f"'{tag}' would start a comment, and the rest of '{found.group(1)}' would be left out",
                         "put the whole value in quotes; a comment is written '# like this', with a space")
 
 

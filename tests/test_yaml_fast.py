@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from site_builder.errors import SiteError
+from site_builder.errors import SiteError, SourceLocation
 from site_builder.load import split_front_matter
 from site_builder.yaml_fast import simple_mapping
 from site_builder.yamlio import full_mapping, load_mapping
@@ -156,3 +156,26 @@ def test_fuzz_corpus_is_random_but_repeatable() -> None:
         title = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
         text = f"title: {title}\nsummary: \"{title}\"\npeople: [{', '.join(rng.sample(words, 2))}]\n"
         assert _outcome(load_mapping, text) == _outcome(full_mapping, text), text
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("slug: x   # never change it\n", {"slug": "x"}),
+    ("slug: x   # see #12 before changing\n", {"slug": "x"}),  # a hashtag inside a comment is the comment's
+    ("title: C# and F#\n", {"title": "C# and F#"}),  # no space before '#': not a comment
+    ("link: https://example.org/#top\n", {"link": "https://example.org/#top"}),
+    ('title: "Campaign #FreeBelarus"\n', {"title": "Campaign #FreeBelarus"}),
+    ("summary: >\n  a #tag in a folded block\n", {"summary": "a #tag in a folded block\n"}),
+])
+def test_comments_and_hashes_that_are_not_hashtags_read_as_yaml_reads_them(text: str, read: dict[str, str]) -> None:
+    assert load_mapping(text, "x.md")[0] == read
+
+
+@pytest.mark.parametrize(("text", "line", "tag"), [
+    ("title: x\nsummary: Support the campaign #FreeBelarus and write\n", 2, "#FreeBelarus"),
+    ("title: #FreeBelarus\n", 1, "#FreeBelarus"),
+])
+def test_a_hashtag_that_would_shorten_a_value_is_refused_on_its_line(text: str, line: int, tag: str) -> None:
+    with pytest.raises(SiteError) as raised:
+        load_mapping(text, "x.md")
+    assert raised.value.location == SourceLocation("x.md", line)
+    assert raised.value.message.startswith(f"'{tag}' would start a comment")
