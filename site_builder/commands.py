@@ -15,7 +15,7 @@ from .clean.gazetteer import corpus_proper_nouns
 from .clean.rules import CleanOptions
 from .enrich import enrich, make_slug
 from .errors import BuildFailed, Diagnostic, Diagnostics, SiteError, SourceLocation, UsageError, display_path
-from .importer import make_folder, write_new
+from .importer import make_folder, slugs_in_use, write_new
 from .index import build_site
 from .model import Article, Change
 from .style import load_style, with_corpus
@@ -80,7 +80,10 @@ def explain(content_dir: Path, article: Path, body_hits: int = 2, title_hits: in
     topics = load.load_topics(content_dir, diags)
     if not article.is_file():
         candidate = content_dir / "articles" / f"{article}.md"
-        article = candidate if candidate.is_file() else article
+        if not candidate.is_file():
+            raise SiteError(SourceLocation(display_path(article)), "explain", "no such article",
+                            f"give an article's file, or its name in {display_path(content_dir / 'articles')}")
+        article = candidate
     doc = load.load_document(article, content_dir, schema.ARTICLE)
     print(f"{doc.path}:")
     for key in ("people", "topics"):
@@ -159,8 +162,16 @@ def cmd_new(args: argparse.Namespace) -> int:
     title = " ".join(words).strip()
     if not title:
         raise UsageError("give a title or name")
-    slug = make_slug(title)
+    if not any(c.isalnum() for c in title):
+        raise UsageError(f"'{title}' has no letter or digit to make a file name of: give a title or name")
     content = args.content
+    load.check_folder(content, required=True)  # a mistyped --content would start a new site
+    try:
+        title = schema.check_text(title, "title" if kind == "article" else "name",
+                                  SourceLocation(display_path(content)))
+    except SiteError as err:  # the build would refuse the file made with it
+        raise UsageError(f"{err.message}: {err.hint}" if err.hint else err.message) from err
+    slug = make_slug(title)
     if kind == "person":
         path = content / "people" / f"{slug}.md"
         text = frontmatter.dump({"name": title, "aliases": [], "status": "unknown"},
@@ -175,6 +186,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists():
         raise SiteError(SourceLocation(display_path(path)), "new", "file already exists",
                         "choose another title or edit the existing file")
+    used_by = slugs_in_use(content).get(slug) if kind == "article" else None
+    if used_by is not None:
+        raise SiteError(SourceLocation(display_path(path)), "new",
+                        f"the slug '{slug}' is used by {display_path(used_by)}",
+                        "choose another title, or edit that article")
     make_folder(path.parent)
     write_new(path, text)
     print(display_path(path))

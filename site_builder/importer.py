@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,23 +102,37 @@ def write_person_stubs(content_dir: Path, body: str, people: Sequence[Person]) -
 
 
 def _existing(content_dir: Path, seed: str) -> tuple[Path | None, set[str]]:
-    """The article imported from ``seed`` before, if any, and every slug the articles use
-    (their file names, and the ``slug:`` of their front matter)."""
+    """The article imported from ``seed`` before, if any, and every slug the articles use."""
+    source = frontmatter.dump({"source": seed}).splitlines()[1]  # the line as import writes it
+    taken: dict[str, Path] = {}
+    for path, head in _heads(content_dir):
+        if f"\n{source}\n" in head:
+            return path, set(taken)
+        taken.update(_slugs(path, head))
+    return None, set(taken)
+
+
+def slugs_in_use(content_dir: Path) -> dict[str, Path]:
+    """Every slug the articles use (their file names, and the ``slug:`` of their front matter),
+    with the file that uses it."""
+    taken: dict[str, Path] = {}
+    for path, head in _heads(content_dir):
+        taken.update(_slugs(path, head))
+    return taken
+
+
+def _heads(content_dir: Path) -> Iterator[tuple[Path, str]]:
     folder = content_dir / "articles"
     if not folder.exists():
-        return None, set()  # a fresh site has none yet
+        return  # a fresh site has none yet
     load.check_folder(folder)  # one that is a file is an error
-    source = frontmatter.dump({"source": seed}).splitlines()[1]  # the line as import writes it
-    taken: set[str] = set()
     for path in load.find_sources(folder):
-        head = _head(path)
-        if f"\n{source}\n" in head:
-            return path, taken
-        taken.add(path.stem)
-        found = _SLUG_LINE.search(head)
-        if found:
-            taken.add(found.group(1).strip("'\" "))
-    return None, taken
+        yield path, _head(path)
+
+
+def _slugs(path: Path, head: str) -> dict[str, Path]:
+    found = _SLUG_LINE.search(head)
+    return {path.stem: path, **({found.group(1).strip("'\" "): path} if found else {})}
 
 
 _SLUG_LINE = re.compile(r"^slug:[ \t]*(\S+)", re.M)

@@ -299,7 +299,8 @@ def test_import_into_an_articles_file(site: Path) -> None:
 
 def test_new_in_an_articles_file(site: Path) -> None:
     fails(site, ["new", "Hello world", "--content", "content"],
-          ["content/articles: folder: is a file, not a folder (move the file away and make articles a folder)"],
+          ["content/articles: folder: is a file, not a folder "
+           "(move the file away and make articles a folder of .md files)"],
           lambda: _articles_file(site))
 
 

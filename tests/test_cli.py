@@ -321,3 +321,42 @@ def test_files_that_look_like_articles_but_are_not_read_are_named(
         " if it is one)"
         for name, stem in (("Court-Hearing.MD", "Court-Hearing"), ("court-notes.markdown", "court-notes"),
                            ("draft.md.txt", "draft"))]
+
+
+@pytest.mark.parametrize(("words", "code", "said"), [
+    (["@@@"], 2, "site-builder: '@@@' has no letter or digit to make a file name of: give a title or name\n"),
+    (["person", "!!"], 2, "site-builder: '!!' has no letter or digit to make a file name of: give a title or name\n"),
+    (["<b>Hi</b> there"], 2, "site-builder: 'title' contains HTML: '<b>': front matter is plain text; leave out the "
+                             "angle brackets\n"),
+])
+def test_new_refuses_a_title_the_build_would_refuse_or_that_makes_no_name(
+        full_site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        words: list[str], code: int, said: str) -> None:
+    monkeypatch.chdir(full_site)
+    before = tree_hash(full_site / "content")
+    assert main(["new", *words]) == code
+    assert capsys.readouterr().err == said
+    assert tree_hash(full_site / "content") == before
+
+
+def test_new_refuses_a_slug_another_article_uses_and_a_mistyped_content_folder(
+        full_site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(full_site)
+    (full_site / "content/articles/old-name.md").write_text("---\ntitle: Hearing Postponed\nslug: hearing-postponed\n"
+                                                            "date: 2025-02-03\n---\nText.\n")
+    before = tree_hash(full_site)
+    assert main(["new", "Hearing postponed"]) == 1
+    assert capsys.readouterr().err == ("content/articles/hearing-postponed.md: new: the slug 'hearing-postponed' is "
+                                       "used by content/articles/old-name.md (choose another title, or edit that "
+                                       "article)\n")
+    assert main(["new", "--content", "contnet", "A new story"]) == 1
+    assert capsys.readouterr().err == "contnet: folder: not found (create it, even empty, or check --content)\n"
+    assert tree_hash(full_site) == before
+
+
+def test_check_explain_of_an_article_that_does_not_exist_says_so(
+        full_site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(full_site)
+    assert main(["check", "--explain", "nosuch"]) == 1
+    assert capsys.readouterr().err == ("nosuch: explain: no such article (give an article's file, or its name in "
+                                       "content/articles)\n")
