@@ -52,7 +52,7 @@ def read_text(path: Path, shown: str) -> str:
         raise SiteError(SourceLocation(shown, 1), "file", "file is empty")
     if data.startswith(b"\xef\xbb\xbf"):
         raise SiteError(SourceLocation(shown, 1), "file", "file starts with a byte-order mark",
-                        "save it as UTF-8 without BOM, or run 'site-builder fix'")
+                        "save it as UTF-8 without a byte-order mark: an option of your editor's Save As")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
