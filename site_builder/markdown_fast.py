@@ -121,6 +121,10 @@ markdown-it-pyrs 0.4.0 can leave such emphasis unparsed (``![**&amp;* b*](/a)``)
 _DEFINITION_THEN_TITLE = re.compile(r"^[ \t>]*\[[^\n]*\]:[^\n]*\n[ \t>]*[\"'(]", re.M)
 """A link definition and a next line that may be its title: markdown-it-py drops the whole
 definition when that title is not valid, markdown-it-pyrs keeps it without the title."""
+_TAB_IN_QUOTE = re.compile(r"^[ \t>]*>[ \t]*\t", re.M)
+"""A tab after a quote marker: the two parsers count the columns it stands for differently
+(``> > \t alpha`` is an indented code block ``alpha`` in markdown-it-py, `` alpha`` in
+markdown-it-pyrs 0.4.0)."""
 _EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$", re.M)
 _ITEM_AFTER_LINE = re.compile(r"\n[ \t>]*(?:(?!0*1[.)])[0-9]{1,9}[.)]|(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$)", re.M)
 """An empty item or an ordered one not numbered 1, and the newline before it.  After a table
@@ -156,6 +160,8 @@ def can_try(text: str, env: dict[str, Any] | None) -> bool:
         return False
     if not text.endswith("\n") and ("```" in text or "~~~" in text):
         return False  # a fence left open at the end: the two differ on the last line
+    if "\t" in text and _TAB_IN_QUOTE.search(text):
+        return False  # see _TAB_IN_QUOTE
     for head, prefix, delimiter, head_start in _table_starts(text):
         if not head.strip():
             continue

@@ -392,6 +392,7 @@ def plain_documents(draw: st.DrawFn) -> str:
 @example("    Maria Kalesnikava\n\nMaria Kalesnikava\n", "", "scan", "Report")  # nor in code
 @example("Maria\nKalesnikava and Maria Kalesnikava\n", "", "hits", "Report")  # a line break ends a text
 @example("## A\n\n## A\n\n### a\n", "", "none", "Report")  # ids made unique in order
+@example("> > \t alpha\n", "", "none", "Report")  # a tab after a quote marker: see _TAB_IN_QUOTE
 def test_prose_markup_renders_identically(text: str, origin: str, links: str, title: str) -> None:
     matcher = matcher_for([*PEOPLE, JUNIOR, TAIL])
     env = None
