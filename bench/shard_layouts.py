@@ -6,12 +6,8 @@ temporary folder (in ``/dev/shm`` where there is one) so that DIR is left as
 it was:
 
 - ``one index``: one Pagefind over every searchable page;
-- ``two side by side``: the build's two shards, both at once, uneven as the
-  build makes them to run side by side (``search_plan.SIDE_BY_SIDE_SHARE``);
-- ``two side by side, even``: two halves, both at once (the build before
-  the twenty-eighth session);
-- ``two one after the other``: two halves, one at a time, as the build runs
-  a site past ``search.PAGES_AT_ONCE`` pages;
+- ``two side by side``: the build's two shards, both at once;
+- ``two one after the other``: the same two shards, one at a time;
 - ``four, two at a time``: four shards of about a quarter each (a layout
   the build does not use; docs/DECISIONS.md says why).
 
@@ -71,12 +67,8 @@ def four_shards(names: list[str], min_pages: int | None = None) -> search_plan.S
 
 LAYOUTS: dict[str, list[tuple[object, str, object]]] = {
     "one index": [(search_plan, "SHARD_MIN_PAGES", 10**9)],
-    "two side by side": [(search_plan, "SHARD_MIN_PAGES", 2), (search_plan, "SIDE_BY_SIDE_PAGES", 10**9),
-                         (search, "PAGES_AT_ONCE", 10**9)],
-    "two side by side, even": [(search_plan, "SHARD_MIN_PAGES", 2), (search_plan, "SIDE_BY_SIDE_PAGES", 0),
-                               (search, "PAGES_AT_ONCE", 10**9)],
-    "two one after the other": [(search_plan, "SHARD_MIN_PAGES", 2), (search_plan, "SIDE_BY_SIDE_PAGES", 0),
-                                (search, "PAGES_AT_ONCE", 1)],
+    "two side by side": [(search_plan, "SHARD_MIN_PAGES", 2), (search, "PAGES_AT_ONCE", 10**9)],
+    "two one after the other": [(search_plan, "SHARD_MIN_PAGES", 2), (search, "PAGES_AT_ONCE", 1)],
     "four, two at a time": [(search_plan, "plan", four_shards), (search, "PAGES_AT_ONCE", 10**9)],
 }
 """Each layout: the build's settings it is made with (module, attribute, value)."""

@@ -179,10 +179,7 @@ def test_shard_layouts_times_every_layout_and_leaves_the_site_and_the_settings_a
     script = _script("shard_layouts")
     site = searchable_site(tmp_path / "public", tuple(f"case-{end}" for end in "abcdefgh"))
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
-    def settings_now() -> tuple[object, ...]:
-        return (search_plan.SHARD_MIN_PAGES, search_plan.plan, search.PAGES_AT_ONCE, search_plan.SIDE_BY_SIDE_PAGES)
-
-    settings = settings_now()
+    settings = (search_plan.SHARD_MIN_PAGES, search_plan.plan, search.PAGES_AT_ONCE)
     four = script.four_shards(search_plan.names_in(site))
     assert len(four.globs) == 4 and four.pages == (2, 2, 2, 2)
     assert script.main([str(site), "--repeat", "2"]) == 0
@@ -192,7 +189,7 @@ def test_shard_layouts_times_every_layout_and_leaves_the_site_and_the_settings_a
     assert [row[:26].strip() for row in rows[1:]] == list(script.LAYOUTS)
     assert all(re.fullmatch(r".{26} wall \d+\.\d\d, \d+\.\d\d +peak \d+, \d+", row) for row in rows[1:]), rows
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # the bundles went elsewhere
-    assert settings_now() == settings
+    assert (search_plan.SHARD_MIN_PAGES, search_plan.plan, search.PAGES_AT_ONCE) == settings
 
 
 def test_shard_layouts_reports_a_folder_with_no_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
