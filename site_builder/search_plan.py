@@ -16,9 +16,8 @@ costs each search a few more requests.
 A page goes to a shard by the last character of its folder name (its slug),
 because Pagefind takes a glob, not a list of files: the first shard is
 ``*[CHARS]``, the second ``*[!CHARS]``, so every page is in exactly one of
-them whatever its name.  CHARS is chosen for each site so that the first
-shard holds about :data:`SIDE_BY_SIDE_SHARE` of the pages when the two run
-side by side, half otherwise; when no choice leaves the smaller at least
+them whatever its name.  CHARS is chosen for each site so that the two
+halves hold about as many pages; when no choice comes within
 :data:`BALANCE` (every slug ending in the same letter), the site keeps one
 index.
 
@@ -44,23 +43,8 @@ BUNDLE_DIR = "pagefind"
 SHARD_MIN_PAGES = 2_000
 """Searchable pages from which the index is built in two shards."""
 
-BALANCE = 0.35
+BALANCE = 0.4
 """The smaller shard's least share of the pages; below it, the site keeps one index."""
-
-SIDE_BY_SIDE_PAGES = 6_000
-"""Searchable pages up to which the two shards are indexed side by side
-(:data:`search.PAGES_AT_ONCE`, the same number: a test checks that they agree)."""
-
-SIDE_BY_SIDE_SHARE = 0.42
-"""The first shard's share of the pages when the two run side by side (half, otherwise).
-
-A Pagefind run's memory peaks while it indexes, after parsing, and falls as it writes.
-Even halves side by side reach that peak together; a smaller first shard reaches it while
-the other is still parsing.  Over the 5,000-article site (5,324 pages, split 2,129 to
-3,195: the nearest its slugs allow) the runs peaked at 459 to 568 MB together instead of
-630 to 677, in 4.52 to 5.15 s instead of 4.30 to 4.36 (four runs each; docs/PERFORMANCE.md,
-"Twenty-eighth session").  The search page weighs each shard by its own page count, so
-unequal shards rank as even ones do."""
 
 _GROUPABLE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 """Last characters that may go into a glob's class as they are; the others stay in the second shard."""
@@ -102,13 +86,10 @@ def plan(names: Iterable[str], min_pages: int | None = None) -> SearchPlan:
     total = sum(ends.values())
     if total < (SHARD_MIN_PAGES if min_pages is None else min_pages):
         return SearchPlan(ONE_INDEX.globs, (total,))
-    # Side by side, even halves reach Pagefind's peak (the indexing after the parse) together:
-    # a smaller first shard reaches it sooner, while the other is still parsing.
-    target = (SIDE_BY_SIDE_SHARE if total <= SIDE_BY_SIDE_PAGES else 0.5) * total
     first: list[str] = []
     size = [0, sum(n for end, n in ends.items() if end not in _GROUPABLE)]
     for end, n in sorted(((e, n) for e, n in ends.items() if e in _GROUPABLE), key=lambda en: (-en[1], en[0])):
-        if abs(size[0] + n - target) < abs(size[0] - target):
+        if size[0] <= size[1]:
             first.append(end)
             size[0] += n
         else:

@@ -57,24 +57,6 @@ def test_a_large_site_is_split_in_two_halves_that_hold_every_page_once() -> None
     assert min(counts) >= BALANCE * len(names)
 
 
-@pytest.mark.parametrize("pages", [search_plan.SHARD_MIN_PAGES, search_plan.SIDE_BY_SIDE_PAGES])
-def test_shards_indexed_side_by_side_are_uneven_so_that_their_peaks_do_not_meet(pages: int) -> None:
-    """Side by side, the first shard holds about SIDE_BY_SIDE_SHARE of the pages (one name ending's
-    worth either way); past the pages that run side by side, each holds half."""
-    names = [f"case-{i}{'abcdefghijklmnopqrstuvwxyz0123456789'[i % 36]}" for i in range(pages)]
-    group = pages / 36
-    first, second = plan(names).pages
-    assert first + second == pages
-    assert abs(first - search_plan.SIDE_BY_SIDE_SHARE * pages) <= group / 2 + 1
-    past = search_plan.SIDE_BY_SIDE_PAGES + 1
-    halves = plan([f"case-{i}{'abcdefghijklmnopqrstuvwxyz0123456789'[i % 36]}" for i in range(past)]).pages
-    assert abs(halves[0] - halves[1]) <= 2 * past / 36 + 1  # even, to a name ending's worth
-
-
-def test_the_plan_and_the_indexer_agree_on_what_runs_side_by_side() -> None:
-    assert search_plan.SIDE_BY_SIDE_PAGES == search.PAGES_AT_ONCE
-
-
 def test_slugs_that_all_end_alike_keep_one_index() -> None:
     """No split by the last character could be even: one index, as for a small site."""
     assert plan([f"{name}-s" for name in slugs(search_plan.SHARD_MIN_PAGES * 2)]) == ONE_INDEX
