@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,3 +26,18 @@ def tree(root: Path) -> dict[str, str]:
     """Every file under ``root`` by its path, with a hash of its bytes: equal trees, equal files."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a command printed and returned."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def errors(self) -> list[str]:
+        """stderr lines that are errors (not warnings, not the summary line)."""
+        return [line for line in self.err.splitlines()
+                if line and not line.startswith("warning:") and "nothing was written" not in line]

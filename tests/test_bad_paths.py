@@ -17,11 +17,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sitetools import ROOT, SEEDS
+from sitetools import ROOT, SEEDS, Run
 
 from site_builder import cli
 from site_builder.cli import main
@@ -30,19 +29,6 @@ BASE_SITE = ROOT / "tests" / "safety" / "base_site"
 INVALID_SITES = ROOT / "tests" / "sites_invalid"
 BUILD = ["build", "--content", "content", "--out", "public", "--templates", "templates"]
 FRONT = "---\ntitle: Made Up\ndate: 2025-09-13\n---\nBody.\n"
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def lines(self) -> list[str]:
-        """stderr without warnings and without the closing 'nothing was written' count."""
-        return [line for line in self.err.splitlines()
-                if line and not line.startswith("warning:") and "nothing was written" not in line]
 
 
 def run(root: Path, *argv: str) -> Run:
@@ -98,7 +84,7 @@ def fails(root: Path, argv: list[str], expected: list[str], change: Callable[[],
     result = run(root, *argv)
     assert result.code == 1, result.err
     assert "Traceback" not in result.err + result.out
-    assert result.lines == expected
+    assert result.errors == expected
     assert {"public": tree(root / "public"), "content": tree(root / "content")} == before
     return result
 

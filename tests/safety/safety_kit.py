@@ -14,8 +14,9 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+from sitetools import Run
 
 from site_builder.cli import main
 
@@ -24,19 +25,6 @@ REPO = HERE.parents[1]
 BASE_SITE = HERE / "base_site"
 TEMPLATES = REPO / "templates"
 INVALID_SITES = REPO / "tests" / "sites_invalid"
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def errors(self) -> list[str]:
-        """stderr lines that are errors (not warnings, not the summary line)."""
-        return [line for line in self.err.splitlines()
-                if line and not line.startswith("warning:") and "nothing was written" not in line]
 
 
 def make_site(root: Path) -> Path:
