@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitetools import ROOT
+from sitetools import ROOT, make_site_dir
 
 # Builds keep a disk cache in the user's cache directory: give the test run
 # its own, so tests never read or litter the developer's.
@@ -22,14 +22,7 @@ from site_builder.config import load_config
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Path:
     """A fresh copy of content/ (people, topics, config; no articles) and templates/."""
-    content = tmp_path / "content"
-    for sub in ("people", "topics"):
-        shutil.copytree(ROOT / "content" / sub, content / sub)
-    (content / "articles").mkdir()
-    for name in ("site.yaml", "style.yaml"):
-        shutil.copy(ROOT / "content" / name, content / name)
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    return tmp_path
+    return make_site_dir(tmp_path)
 
 
 @pytest.fixture

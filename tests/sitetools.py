@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,3 +42,15 @@ class Run:
         """stderr lines that are errors (not warnings, not the summary line)."""
         return [line for line in self.err.splitlines()
                 if line and not line.startswith("warning:") and "nothing was written" not in line]
+
+
+def make_site_dir(root: Path) -> Path:
+    """A fresh copy of content/ (people, topics, config; no articles) and templates/ in ``root``."""
+    content = root / "content"
+    for sub in ("people", "topics"):
+        shutil.copytree(ROOT / "content" / sub, content / sub)
+    (content / "articles").mkdir()
+    for name in ("site.yaml", "style.yaml"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    shutil.copytree(ROOT / "templates", root / "templates")
+    return root

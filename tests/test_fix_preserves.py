@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sitetools import ROOT
+from sitetools import make_site_dir
 
 from site_builder import atomic
 from site_builder.cli import main
@@ -334,14 +334,7 @@ def test_write_new_never_replaces_a_file_that_appeared(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def one_site() -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="fix-preserves-"))
-    content = root / "content"
-    for sub in ("people", "topics"):
-        shutil.copytree(ROOT / "content" / sub, content / sub)
-    (content / "articles").mkdir()
-    for name in ("site.yaml", "style.yaml"):
-        shutil.copy(ROOT / "content" / name, content / name)
-    shutil.copytree(ROOT / "templates", root / "templates")
+    root = make_site_dir(Path(tempfile.mkdtemp(prefix="fix-preserves-")))
     yield root
     shutil.rmtree(root)
 
