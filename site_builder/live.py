@@ -36,6 +36,12 @@ from .write import MARKER, write_site
 Output = tuple[str, bytes]
 
 
+def _beside(target: Path) -> Path:
+    """The temporary file beside ``target`` that its new bytes are written to first (its folder made)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target.with_name(f".{target.name}.tmp-{os.getpid()}")
+
+
 @dataclass
 class LiveOutput:
     """What the dev server last wrote to ``out_dir``, and the indexer working on it."""
@@ -101,9 +107,8 @@ class LiveOutput:
                 if old is data or old == data:
                     continue
                 target = self.out_dir / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-                staged.append((temporary, target))
+                temporary = _beside(target)
+                staged.append((temporary, target))  # before the write: a failed one is removed too
                 temporary.write_bytes(data)
         except BaseException:
             for temporary, _ in staged:
@@ -120,7 +125,6 @@ class LiveOutput:
         if assets_changed:
             self._sync_assets()
             self.assets_signature = signature
-        self.marker = self._marker()
         return bool(staged or gone or assets_changed)
 
     def _remove(self, target: Path) -> None:
@@ -145,8 +149,7 @@ class LiveOutput:
             data = source.read_bytes()
             if relative in present and target.read_bytes() == data:
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            temporary = _beside(target)
             temporary.write_bytes(data)
             shutil.copymode(source, temporary)
             os.replace(temporary, target)
