@@ -64,7 +64,8 @@ async function hasWord(pf, word, plain) {
   // Words that begin with it, or a stand-in: read what the first page matched.
   const page = await plain[0].data();
   const words = page.content.split(/\s+/);
-  const wanted = fold(word).slice(0, Math.max(3, fold(word).length - 3));
+  const folded = fold(word);
+  const wanted = folded.slice(0, Math.max(3, folded.length - 3));
   return page.locations.some((location) => {
     const matched = words[location] || "";
     return [matched, ...matched.split(/[^\p{L}\p{N}]+/u)].some((part) => fold(part).startsWith(wanted));
@@ -83,12 +84,15 @@ function idf(pages, matching) {
 }
 
 // For each shard: whether it can hold results of the query, and the factor
-// that puts its scores on the whole site's scale.
-async function weigh(q, shards) {
+// that puts its scores on the whole site's scale. searching is the
+// query's own search in each shard: a one-word query's is that word's.
+async function weigh(q, shards, searching) {
   const exact = /^\s*".+"\s*$/.test(q); // a phrase: Pagefind matches its words exactly, with no stand-ins
-  const counts = await Promise.all(queryWords(q).map(async (word) => {
-    const found = await Promise.all(shards.map(async ({ pf }) => {
-      const plain = (await pf.search(exact ? `"${word}"` : word)).results;
+  const words = queryWords(q);
+  const counts = await Promise.all(words.map(async (word) => {
+    const found = await Promise.all(shards.map(async ({ pf }, i) => {
+      const plain = words.length === 1 ? (await searching)[i].results
+        : (await pf.search(exact ? `"${word}"` : word)).results;
       return { n: plain.length, real: exact ? plain.length > 0 : await hasWord(pf, word, plain) };
     }));
     // Where any shard has the word, the others' stand-in matches are none.
@@ -112,7 +116,8 @@ async function weigh(q, shards) {
 async function find(q) {
   const shards = await engine();
   if (shards.length === 1) return (await shards[0].pf.search(q)).results;
-  const [found, weights] = await Promise.all([Promise.all(shards.map(({ pf }) => pf.search(q))), weigh(q, shards)]);
+  const searching = Promise.all(shards.map(({ pf }) => pf.search(q)));
+  const [found, weights] = await Promise.all([searching, weigh(q, shards, searching)]);
   return found.flatMap((f, i) => (weights[i].keep
     ? f.results.map((result) => ({ result, score: result.score * weights[i].scale })) : []))
     .sort((a, b) => b.score - a.score)
