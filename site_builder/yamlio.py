@@ -41,7 +41,7 @@ def load_mapping(
         return {}, {}
     check_hashtags(text, path, first_line, topic)
     simple = simple_mapping(text, first_line)  # one plain line per key: read without PyYAML
-    return simple if simple is not None else full_mapping(text, path, first_line, topic)
+    return simple if simple is not None else _composed_mapping(text, path, first_line, topic)
 
 
 def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[Any, str, str | None]:
@@ -107,6 +107,12 @@ def full_mapping(text: str, path: str, first_line: int = 1,
     if not text.strip():
         return {}, {}
     check_hashtags(text, path, first_line, topic)
+    return _composed_mapping(text, path, first_line, topic)
+
+
+def _composed_mapping(text: str, path: str, first_line: int,
+                      topic: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """:func:`full_mapping` of text already checked for hashtags (:func:`check_hashtags`)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
