@@ -12,7 +12,7 @@ import errno
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +139,7 @@ _KNOWN_PATHS: dict[str, dict[str, Path]] = {}
 """Folder -> file name -> the path :func:`find_sources` gave for it last time."""
 
 
-def find_sources(folder: Path) -> list[Path]:
+def find_sources(folder: Path, names: Sequence[str] | None = None) -> list[Path]:
     """Markdown files directly in ``folder``, sorted by name for determinism.
 
     A folder that is not one holds no files here: callers that must not take
@@ -149,14 +149,17 @@ def find_sources(folder: Path) -> list[Path]:
     object again: it has worked out its text and hash already, and the dev
     server's memo of every file looks each one up on every rebuild (at 5,000
     articles, new paths spent a tenth of a rebuild on ``str`` and ``hash``).
+
+    ``names``: the folder's entries, when the caller has listed it already.
     """
-    if not folder.is_dir():
-        return []
-    with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(".md") and not e.name.startswith("."))
+    if names is None:
+        if not folder.is_dir():
+            return []
+        names = _listing(folder)
+    sources = sorted(name for name in names if name.endswith(".md") and not name.startswith("."))
     key = str(folder)
     known = _KNOWN_PATHS.get(key, {})
-    paths = _KNOWN_PATHS[key] = {name: known.get(name) or folder / name for name in names}
+    paths = _KNOWN_PATHS[key] = {name: known.get(name) or folder / name for name in sources}
     return list(paths.values())
 
 
@@ -202,23 +205,29 @@ def _sources(folder: Path, diags: Diagnostics, required: bool = False) -> list[P
     except SiteError as err:
         diags.error(err)
         return []
-    for name in lookalikes(folder):
+    try:
+        names = _listing(folder)
+    except OSError:  # an optional folder that is not there (check_folder refused the rest)
+        return []
+    for name in lookalikes(names):
         diags.warn(SourceLocation(display_path(folder / name)), "file", "not read: only files ending in .md are",
                    f"rename it to {name.split('.', 1)[0]}.md if it is one")
-    return find_sources(folder)
+    return find_sources(folder, names)
+
+
+def _listing(folder: Path) -> list[str]:
+    """The names of the entries of ``folder``, listed once for both the sources and the lookalikes."""
+    with os.scandir(folder) as entries:
+        return [entry.name for entry in entries]
 
 
 _LOOKALIKE = re.compile(r"[^.].*\.(md|markdown|mdown|mkd|txt)(\.\w+)?", re.I)
 """A name an editor may have meant as Markdown (``x.MD``, ``x.markdown``, ``x.md.txt``)."""
 
 
-def lookalikes(folder: Path) -> list[str]:
-    """Names in ``folder`` that look like Markdown files but are not read: not ending in ``.md``."""
-    try:
-        with os.scandir(folder) as entries:
-            return sorted(e.name for e in entries if not e.name.endswith(".md") and _LOOKALIKE.fullmatch(e.name))
-    except OSError:
-        return []
+def lookalikes(names: Iterable[str]) -> list[str]:
+    """The ``names`` that look like Markdown files but are not read: not ending in ``.md``."""
+    return sorted(name for name in names if not name.endswith(".md") and _LOOKALIKE.fullmatch(name))
 
 
 def slug_from_filename(path: Path, shown: str | None = None) -> str:
