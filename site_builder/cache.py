@@ -22,20 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from .cachedir import digest
 from .clean.gazetteer import ProperNounTally
 
 V = TypeVar("V")
 T = TypeVar("T")
 
-
-def digest(*parts: str | bytes) -> str:
-    """A short stable hash of ``parts``."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def data_digest(value: Any) -> str:

@@ -32,7 +32,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache, Memo, digest
+from .cache import BuildCache, Memo
+from .cachedir import cache_dir, digest
 
 FILENAME = "memo.pickle"
 MAGIC = b"site-builder cache 2\n"
@@ -58,12 +59,6 @@ def code_version() -> str:
     for path in sorted(root.rglob("*.py")):
         parts.extend((str(path.relative_to(root)), path.read_bytes()))
     return digest(*parts)
-
-
-def cache_dir(out_dir: Path) -> Path:
-    """Per output directory, outside every project tree a contributor controls."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "site-builder" / digest(str(out_dir.resolve()))
 
 
 def load(out_dir: Path) -> BuildCache:
