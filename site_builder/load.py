@@ -70,6 +70,10 @@ def _unreadable(shown: str, exc: OSError) -> SiteError:
     if exc.errno == errno.ELOOP:
         return SiteError(SourceLocation(shown), "file", "is a link that loops back on itself",
                          "replace the link with the file it should point to")
+    if exc.errno == errno.ENOENT and exc.filename is not None and os.path.islink(exc.filename):
+        target = os.readlink(exc.filename)
+        return SiteError(SourceLocation(shown), "file", f"is a link to {target}, which does not exist",
+                         "replace the link with the file it should point to")
     hint = "let the build read it: chmod a+r" if exc.errno == errno.EACCES else None
     return SiteError(SourceLocation(shown), "file", f"cannot read: {exc.strerror or exc}", hint)
 

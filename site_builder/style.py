@@ -30,9 +30,12 @@ _KEYS = ("disabled", "protected", "phrases", "artifacts")
 
 
 def load_style(content_dir: Path) -> CleanOptions:
-    """Read style.yaml if there is one; the defaults otherwise."""
+    """Read style.yaml if there is one; the defaults otherwise.
+
+    Anything of that name that cannot be read as a file (a folder, a link to nothing) is an
+    error, as for an article: the editor meant settings that would otherwise be dropped in silence."""
     path = content_dir / "style.yaml"
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return CleanOptions(phrases=DEFAULT_PHRASES, artifacts=DEFAULT_ARTIFACTS,
                             proper_nouns=GAZETTEER)
     shown = display_path(path)

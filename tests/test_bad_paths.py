@@ -166,6 +166,24 @@ def test_folder_named_like_an_article(site: Path) -> None:
           lambda: (site / "content/articles/x.md").mkdir())
 
 
+def test_style_file_that_is_a_folder(site: Path) -> None:
+    """Not the defaults in silence: the editor's cleaner settings would be dropped without a word."""
+    fails(site, BUILD, ["content/style.yaml: file: is a folder, not a file"],
+          lambda: (site / "content/style.yaml").mkdir())
+
+
+def test_style_file_that_is_a_dangling_link(site: Path) -> None:
+    fails(site, BUILD, ["content/style.yaml: file: is a link to moved-away.yaml, which does not exist "
+                        "(replace the link with the file it should point to)"],
+          lambda: (site / "content/style.yaml").symlink_to("moved-away.yaml"))
+
+
+def test_article_that_is_a_dangling_link(site: Path) -> None:
+    fails(site, BUILD, ["content/articles/x.md: file: is a link to ../gone.md, which does not exist "
+                        "(replace the link with the file it should point to)"],
+          lambda: (site / "content/articles/x.md").symlink_to("../gone.md"))
+
+
 def test_article_link_to_itself(site: Path) -> None:
     fails(site, BUILD, ["content/articles/x.md: file: is a link that loops back on itself "
                         "(replace the link with the file it should point to)"],
