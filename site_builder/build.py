@@ -26,7 +26,7 @@ from .index import build_site
 from .model import Article, Change, Person, Site, SourceDocument, Topic
 from .parallel import map_ordered, prepare_all
 from .render import render_site
-from .search import index_site
+from .search import indexer_for
 from .style import load_style, with_corpus
 from .write import Staging, check_out_dir, check_paths
 
@@ -113,7 +113,7 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
             diskcache.save(config.out_dir, cache)
         handed_over = staging is not None and publish_later
         if staging is not None and not handed_over:
-            staging.publish(finish=index_site)
+            staging.publish(finish=indexer_for(staging.out_dir))
     except SiteError as err:
         diags.error(err)
         raise BuildFailed(diags) from err

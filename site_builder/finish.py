@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .errors import BuildFailed, Diagnostics, SiteError
-from .search import index_site
+from .search import indexer_for
 from .write import Staging
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
@@ -41,7 +41,7 @@ def finish(staging: Staging, summary: str) -> int:
     printed as the build prints its errors, and the status is 1.
     """
     try:
-        staging.publish(finish=index_site)
+        staging.publish(finish=indexer_for(staging.out_dir))
     except SiteError as err:
         diags = Diagnostics()
         diags.error(err)

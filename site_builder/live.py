@@ -30,7 +30,8 @@ from pathlib import Path
 
 from .cache import FilesState, same_files, tree_signature
 from .errors import SiteError, SourceLocation, display_path
-from .search import BUNDLE_DIR, index_site
+from .search import BUNDLE_DIR, index_site, indexer_for
+from .search_reuse import Reuse
 from .write import MARKER, write_site
 
 Output = tuple[str, bytes]
@@ -48,9 +49,11 @@ class LiveOutput:
 
     out_dir: Path
     assets: Path
-    index: Callable[..., None] = field(default=partial(index_site, background=True))
+    index: Callable[..., None] | None = None
     """Builds the search index of a site (first argument) into a folder (second); tells
-    ``running=`` the process group it runs in (see :func:`search.index_site`)."""
+    ``running=`` the process group it runs in.  By default :func:`search.index_site` in the
+    background, which takes the live bundle of each shard whose pages no save has changed
+    since it was made (:mod:`search_reuse`)."""
     written: dict[str, bytes] = field(default_factory=dict)
     assets_signature: FilesState | None = None
     marker: tuple[int, int, int] | None = None
@@ -70,7 +73,7 @@ class LiveOutput:
             # First build, or the folder is no longer the one written last (a command-line
             # build swapped its own tree in, made with the production base URL): all again.
             self.wait()
-            write_site(list(outputs), self.out_dir, self.assets, finish=index_site)
+            write_site(list(outputs), self.out_dir, self.assets, finish=indexer_for(self.out_dir))
             self.written = dict(outputs)
             self.assets_signature = tree_signature(self.assets)
             self.marker = self._marker()
@@ -180,7 +183,8 @@ class LiveOutput:
         for leftover in (fresh, stale):
             shutil.rmtree(leftover, ignore_errors=True)
         try:
-            self.index(self.out_dir, fresh, running=self._running)
+            index = self.index or partial(index_site, background=True, reuse=Reuse.of(self.out_dir, BUNDLE_DIR))
+            index(self.out_dir, fresh, running=self._running)
         except SiteError as err:
             self.search_error = err.format()
             print(f"search index not updated: {self.search_error}", file=sys.stderr, flush=True)

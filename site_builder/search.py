@@ -27,6 +27,7 @@ less time and memory.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import json
 import os
@@ -39,11 +40,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
-from . import search_plan, urls
+from . import search_plan, search_reuse, urls
 from .errors import SiteError, SourceLocation, display_path
 from .search_plan import BUNDLE_DIR
+from .search_reuse import Reuse
 
-__all__ = ["BUNDLE_DIR", "index_site", "pagefind_command", "pagefind_program"]
+__all__ = ["BUNDLE_DIR", "index_site", "indexer_for", "pagefind_command", "pagefind_program"]
 
 TIMEOUT_SECONDS = 300
 BACKGROUND_NICENESS = 10
@@ -61,6 +63,9 @@ POLL_SECONDS = 0.02
 
 ENTRY_FILE = "pagefind-entry.json"
 """What the search page reads first from each bundle: its version, languages and page counts."""
+
+PLACEHOLDER = Path("/")
+"""The site and bundle of a run's command as :mod:`search_reuse` records it (they change every build)."""
 
 WRAPPER = [sys.executable, "-m", "pagefind"]
 """Pagefind's Python entry point, which finds the binary and replaces itself with it."""
@@ -89,7 +94,7 @@ def pagefind_command(site_dir: Path, bundle: Path | None = None, program: list[s
 
 
 def index_site(site_dir: Path, bundle: Path | None = None, background: bool = False,
-               running: Callable[[int | None], None] | None = None) -> None:
+               running: Callable[[int | None], None] | None = None, reuse: Reuse | None = None) -> None:
     """Build the search index of the site in ``site_dir``; raise :class:`SiteError` on failure.
 
     The index goes to ``site_dir/pagefind/``, or to ``bundle`` when given (the
@@ -100,7 +105,8 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     run has a lower CPU priority, so that the editor's next rebuild is not
     slowed down by it, and a process group of its own, whose id ``running``
     is told when runs start and None when all have ended (the dev server
-    stops the group while it rebuilds).
+    stops the group while it rebuilds).  With ``reuse``, a run over the same
+    pages as last time takes its previous bundle instead (:mod:`search_reuse`).
     """
     where = SourceLocation(display_path(site_dir))
     bundle_dir = bundle or site_dir / BUNDLE_DIR
@@ -108,53 +114,86 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     runs = plan.runs()  # (glob, folder in the bundle)
     # In the background, the wrapper: its priority is set before the binary starts its threads.
     program = WRAPPER if background else pagefind_program()
-    at_once = runs_at_once(plan.pages, _cores())
+    binary = search_reuse.program_identity(pagefind_program())
+    records = [search_reuse.Run(folder, (*binary, *pagefind_command(PLACEHOLDER, PLACEHOLDER, ["pagefind"], glob)), key)
+               for (glob, folder), key in zip(runs, search_reuse.pages_keys(site_dir, plan), strict=True)
+               ] if reuse and binary else []
+    kept = reuse.kept(records) if reuse and records else [False] * len(runs)
+    todo = [(run, pages) for run, pages, keep in zip(runs, plan.pages or (0,) * len(runs), kept, strict=True)
+            if not (keep and reuse and search_reuse.link_bundle(reuse.previous / run[1], bundle_dir / run[1]))]
+    try:
+        if todo:
+            _run_all(site_dir, bundle_dir, todo, program, background, running)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SiteError(where, "search", f"could not run pagefind: {exc}") from exc
+    except _Failed as failed:
+        hint = ("install it with: pip install 'pagefind[extended]'"
+                if "No module named pagefind" in failed.said else None)
+        raise SiteError(where, "search", f"pagefind failed: {failed.said.splitlines()[-1]}", hint) from None
+    for _, folder in runs:
+        check_bundle(bundle_dir / folder, where)
+    if reuse and records:
+        reuse.save(records, bundle_dir)
+
+
+def indexer_for(out_dir: Path) -> Callable[[Path], None]:
+    """:func:`index_site` for a staged site that is to replace ``out_dir``: a run over the same
+    pages as the one that indexed ``out_dir`` takes its bundle (:mod:`search_reuse`)."""
+    return functools.partial(index_site, reuse=Reuse.of(out_dir, BUNDLE_DIR))
+
+
+class _Failed(Exception):
+    """A Pagefind run failed; ``said`` is what it printed, or how it ended."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__(said)
+        self.said = said
+
+
+def _run_all(site_dir: Path, bundle_dir: Path, runs: Sequence[tuple[tuple[str, str], int]], program: list[str],
+             background: bool, running: Callable[[int | None], None] | None) -> None:
+    """Make the Pagefind ``runs`` ((glob, folder), pages read), side by side as many as
+    :func:`runs_at_once` allows; raise :class:`_Failed` for the first that fails."""
+    at_once = runs_at_once([pages for _, pages in runs], _cores())
     env = pagefind_env(at_once)
     procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
     ended: list[subprocess.Popen[bytes]] = []  # by us, once another had failed: not a failure to report
-    try:
-        with contextlib.ExitStack() as stack:
-            try:
-                deadline = time.monotonic() + TIMEOUT_SECONDS
-                waiting = list(runs)
-                leader = 0  # the first run of those running, whose process group the others join
-                while True:
-                    live = [proc for proc, _ in procs if proc.poll() is None]  # the ended are reaped
-                    if any(proc.returncode for proc, _ in procs) or not (waiting or live):
-                        break  # done, or a run failed: start no other
-                    if waiting and len(live) < at_once:
-                        if not live:
-                            leader = 0  # a group whose runs have all ended is gone: a new one
-                        while waiting and len(live) < at_once:
-                            glob, folder = waiting.pop(0)
-                            command = pagefind_command(site_dir, bundle_dir / folder, program, glob)
-                            output = stack.enter_context(tempfile.TemporaryFile())  # no pipe to fill
-                            live.append(_start(procs, command, output, env, background, leader))
-                            leader = leader or live[-1].pid
-                        if running is not None:
-                            running(leader)
-                    elif time.monotonic() > deadline:
-                        raise subprocess.TimeoutExpired(program, TIMEOUT_SECONDS)
-                    else:
-                        time.sleep(POLL_SECONDS)
-            finally:  # a run that could not start, a failure, a timeout, an interrupt: none is left running
-                for proc, _ in procs:
-                    if proc.poll() is None:
-                        proc.kill()
-                        proc.wait()
-                        ended.append(proc)
-                if running is not None:
-                    running(None)
-            failures = [_said(output) or _status(proc.returncode) for proc, output in procs
-                        if proc.returncode != 0 and proc not in ended]
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SiteError(where, "search", f"could not run pagefind: {exc}") from exc
+    with contextlib.ExitStack() as stack:
+        try:
+            deadline = time.monotonic() + TIMEOUT_SECONDS
+            waiting = [run for run, _ in runs]
+            leader = 0  # the first run of those running, whose process group the others join
+            while True:
+                live = [proc for proc, _ in procs if proc.poll() is None]  # the ended are reaped
+                if any(proc.returncode for proc, _ in procs) or not (waiting or live):
+                    break  # done, or a run failed: start no other
+                if waiting and len(live) < at_once:
+                    if not live:
+                        leader = 0  # a group whose runs have all ended is gone: a new one
+                    while waiting and len(live) < at_once:
+                        glob, folder = waiting.pop(0)
+                        command = pagefind_command(site_dir, bundle_dir / folder, program, glob)
+                        output = stack.enter_context(tempfile.TemporaryFile())  # no pipe to fill
+                        live.append(_start(procs, command, output, env, background, leader))
+                        leader = leader or live[-1].pid
+                    if running is not None:
+                        running(leader)
+                elif time.monotonic() > deadline:
+                    raise subprocess.TimeoutExpired(program, TIMEOUT_SECONDS)
+                else:
+                    time.sleep(POLL_SECONDS)
+        finally:  # a run that could not start, a failure, a timeout, an interrupt: none is left running
+            for proc, _ in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                    ended.append(proc)
+            if running is not None:
+                running(None)
+        failures = [_said(output) or _status(proc.returncode) for proc, output in procs
+                    if proc.returncode != 0 and proc not in ended]
     if failures:
-        hint = ("install it with: pip install 'pagefind[extended]'"
-                if any("No module named pagefind" in f for f in failures) else None)
-        raise SiteError(where, "search", f"pagefind failed: {failures[0].splitlines()[-1]}", hint)
-    for _, folder in runs:
-        check_bundle(bundle_dir / folder, where)
+        raise _Failed(failures[0])
 
 
 def check_bundle(folder: Path, where: SourceLocation) -> None:

@@ -60,6 +60,13 @@ class SearchPlan:
     pages: tuple[int, ...] = field(default=(), compare=False)
     """How many searchable pages each run reads, where known (the indexer budgets its memory by them)."""
 
+    first: str = field(default="", compare=False)
+    """The last characters of the names the first of two runs reads; the second reads the rest."""
+
+    def run_of(self, name: str) -> int:
+        """Which run reads the page in the folder ``name`` (as its glob says)."""
+        return 0 if len(self.globs) == 1 or (name and name[-1] in self.first) else 1
+
     @property
     def folders(self) -> tuple[str, ...]:
         """Where each run writes, within ``pagefind/``: the first in it, then ``shard-N``."""
@@ -97,7 +104,7 @@ def plan(names: Iterable[str], min_pages: int | None = None) -> SearchPlan:
     if not first or min(size) < BALANCE * total:
         return SearchPlan(ONE_INDEX.globs, (total,))
     chars = "".join(sorted(first))
-    return SearchPlan((searchable(chars), searchable("!" + chars)), (size[0], size[1]))
+    return SearchPlan((searchable(chars), searchable("!" + chars)), (size[0], size[1]), chars)
 
 
 def names_in(site_dir: Path) -> list[str]:

@@ -100,7 +100,8 @@ class Staging:
                 clear_leftovers(out_dir)
                 self.dir.mkdir()
                 if assets is not None and assets.is_dir():
-                    shutil.copytree(assets, self.dir / "assets", dirs_exist_ok=True)
+                    shutil.copytree(assets, self.dir / "assets", dirs_exist_ok=True,
+                                    copy_function=self._copy_asset)
         except BaseException:
             self.discard()
             raise
@@ -133,6 +134,14 @@ class Staging:
         self._seen: set[str] = set()
         self._made: set[str] = set()
         self.previous = previous
+
+    def _copy_asset(self, source: str, target: str) -> None:
+        """Copy an asset into the staging directory, or link the previous build's if it is the same."""
+        if self.previous is not None:
+            old = self.previous / os.path.relpath(target, self.dir)
+            if _link_unchanged(old, Path(target), Path(source).read_bytes()):
+                return
+        shutil.copy2(source, target)
 
     def add(self, outputs: Iterable[tuple[str, bytes]]) -> None:
         """Write ``outputs`` into the staging directory (unchanged files are hard-linked)."""

@@ -9,6 +9,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder import search
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
@@ -21,6 +23,21 @@ def indexed_urls(bundle: Path) -> list[str]:
         assert data.startswith(b"pagefind_dcd")
         found.append(json.loads(data[len(b"pagefind_dcd"):])["url"])
     return found
+
+
+def logging_pagefind(tmp_path: Path, log: Path, before: str = "") -> Path:
+    """A Pagefind that appends ``start PID PGID`` and ``end PID`` to ``log`` around the real one;
+    ``before``: shell ``case`` branches on its arguments, taken first."""
+    fake = tmp_path / "logging-pagefind"
+    real = search.pagefind_program()[0]
+    fake.write_text("#!/bin/sh\n"
+                    f'echo "start $$ $(cut -d" " -f5 /proc/$$/stat)" >> {log}\n'
+                    f'case "$*" in {before} esac\n'
+                    f'{real} "$@"; status=$?\n'
+                    f'echo "end $$" >> {log}\n'
+                    'exit $status\n')
+    fake.chmod(0o755)
+    return fake
 
 
 def tree(root: Path) -> dict[str, str]:

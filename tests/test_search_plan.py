@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sitetools import indexed_urls
+from sitetools import indexed_urls, logging_pagefind
 
 from site_builder import search, search_plan, urls
 from site_builder.build import BuildResult
@@ -291,21 +291,6 @@ def test_runs_go_side_by_side_one_a_core_within_the_pages_that_memory_allows(
         pages: tuple[int, ...], cores: int, at_once: int) -> None:
     assert search.PAGES_AT_ONCE == 6_000
     assert search.runs_at_once(pages, cores) == at_once
-
-
-def logging_pagefind(tmp_path: Path, log: Path, before: str = "") -> Path:
-    """A Pagefind that appends ``start PID PGID`` and ``end PID`` to ``log`` around the real one;
-    ``before``: shell ``case`` branches on its arguments, taken first."""
-    fake = tmp_path / "logging-pagefind"
-    real = search.pagefind_program()[0]
-    fake.write_text("#!/bin/sh\n"
-                    f'echo "start $$ $(cut -d" " -f5 /proc/$$/stat)" >> {log}\n'
-                    f'case "$*" in {before} esac\n'
-                    f'{real} "$@"; status=$?\n'
-                    f'echo "end $$" >> {log}\n'
-                    'exit $status\n')
-    fake.chmod(0o755)
-    return fake
 
 
 def most_at_once(log: Path) -> int:

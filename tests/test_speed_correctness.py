@@ -697,16 +697,18 @@ def test_a_command_line_build_lets_go_of_its_pages_before_the_search_index(
         full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind's peak memory adds to the build's: the written pages are not held while it runs."""
     caches: list[BuildCache] = []
-    real_load, real_index = diskcache.load, build_module.index_site
+    real_load, real_indexer = diskcache.load, build_module.indexer_for
     monkeypatch.setattr(diskcache, "load", lambda out: caches.append(real_load(out)) or caches[-1])
     held: list[tuple[int, int, int]] = []
 
-    def index_site(site_dir: Path) -> None:
-        cache = caches[-1]
-        held.append((len(cache.pages.entries), len(cache.jobs), len(cache.html.entries)))
-        real_index(site_dir)
+    def indexer_for(out_dir: Path) -> Callable[[Path], None]:
+        def index_site(site_dir: Path) -> None:
+            cache = caches[-1]
+            held.append((len(cache.pages.entries), len(cache.jobs), len(cache.html.entries)))
+            real_indexer(out_dir)(site_dir)
+        return index_site
 
-    monkeypatch.setattr(build_module, "index_site", index_site)
+    monkeypatch.setattr(build_module, "indexer_for", indexer_for)
     result = _build(full_site, "public")
     assert held == [(0, 0, len(caches[-1].html.entries))] and held[0][2] > 0  # what the disk cache keeps stays
     assert result.files == len([p for p in (full_site / "public").rglob("*") if p.is_file()

@@ -1,0 +1,82 @@
+"""A command-line build run again over the same output: with and without the search record.
+
+``site-builder build`` hard-links the pages and assets it did not change from the
+previous output, and takes the previous search bundle of every Pagefind run whose
+pages are all such links (docs/DECISIONS.md, "A command-line build keeps the search
+index of unchanged pages").  This script builds the generated corpus of
+``build_bench.py`` once, then times, interleaved and ``--repeat`` times each:
+
+- ``no change, kept``: the same sources built again;
+- ``no change, again``: the same, with the search record deleted first, so that
+  every Pagefind run is made as before the record existed;
+- ``one edit, kept`` and ``one edit, again``: one article's body edited (a
+  sentence added), then built, with the record and without it.
+
+Each build is the ``site-builder`` program, in a private ``XDG_CACHE_HOME`` that
+holds its disk cache and the record, timed with ``build_bench.timed``; the table
+gives the median wall and CPU seconds and the ratio of "again" to "kept" in this
+run.  Usage: ``.venv/bin/python bench/repeat_build.py --n 5000 --repeat 3``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+
+from build_bench import ROOT, Timing, fresh_corpus, timed
+
+from site_builder.cachedir import cache_dir
+from site_builder.search_reuse import RECORD
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed builds of each kind (default 3)")
+    args = parser.parse_args()
+
+    work = fresh_corpus(f"repeat-n{args.n}", args.n)
+    out = work / "public"
+    os.environ["XDG_CACHE_HOME"] = str(work / ".xdg-cache")  # the builds', and cache_dir's below
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1765584000")
+    command = [sys.executable, "-m", "site_builder", "build", "--content", str(work / "content"),
+               "--out", str(out), "--templates", str(ROOT / "templates")]
+    record = cache_dir(out) / RECORD
+
+    def build(forget: bool) -> Timing:
+        if forget:
+            record.unlink(missing_ok=True)
+        return timed(command, cwd=work, env=env)
+
+    first = timed(command, cwd=work, env=env)
+    assert record.is_file(), f"no search record at {record}"
+    article = sorted((work / "content" / "articles").iterdir())[args.n // 2]
+    original = article.read_text(encoding="utf-8")
+    kinds: dict[str, list[Timing]] = {k: [] for k in ("no change, kept", "no change, again",
+                                                      "one edit, kept", "one edit, again")}
+    try:
+        for i in range(args.repeat):
+            kinds["no change, kept"].append(build(False))
+            kinds["no change, again"].append(build(True))
+            for forget in (False, True):
+                article.write_text(original + f"\nOne more sentence, edit {i} {forget}.\n", encoding="utf-8")
+                kinds["one edit, " + ("again" if forget else "kept")].append(build(forget))
+    finally:
+        article.write_text(original, encoding="utf-8")
+
+    print(f"N = {args.n} articles; first build {first.wall:.2f} s; the median of {args.repeat} builds of each kind")
+    print(f"{'build':20} {'wall s':>8} {'cpu s':>8}")
+    for kind, timings in kinds.items():
+        print(f"{kind:20} {statistics.median(t.wall for t in timings):8.2f} "
+              f"{statistics.median(t.cpu for t in timings):8.2f}")
+    for what in ("no change", "one edit"):
+        kept = statistics.median(t.wall for t in kinds[f"{what}, kept"])
+        again = statistics.median(t.wall for t in kinds[f"{what}, again"])
+        print(f"{what}: indexing again takes {again / kept:.2f}x the time of keeping the record")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
