@@ -32,7 +32,7 @@ from .cache import FilesState, same_files, tree_signature
 from .errors import SiteError, SourceLocation, display_path
 from .search import BUNDLE_DIR, index_site, indexer_for
 from .search_reuse import Reuse
-from .write import MARKER, write_site
+from .write import MARKER, beside, write_site
 
 Output = tuple[str, bytes]
 
@@ -178,8 +178,7 @@ class LiveOutput:
             self._index_once()
 
     def _index_once(self) -> None:
-        fresh = self.out_dir.parent / f".{self.out_dir.name}.search-{os.getpid()}"
-        stale = self.out_dir.parent / f".{self.out_dir.name}.search-old-{os.getpid()}"
+        fresh, stale = beside(self.out_dir, "search"), beside(self.out_dir, "search-old")
         for leftover in (fresh, stale):
             shutil.rmtree(leftover, ignore_errors=True)
         try:

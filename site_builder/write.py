@@ -97,7 +97,7 @@ class Staging:
                 for leftover in (self.dir, self.old):
                     if leftover.exists():
                         shutil.rmtree(leftover)
-                clear_leftovers(out_dir)
+                clear_leftovers(self.out_dir)
                 self.dir.mkdir()
                 if assets is not None and assets.is_dir():
                     shutil.copytree(assets, self.dir / "assets", dirs_exist_ok=True,
@@ -226,8 +226,9 @@ def clear_leftovers(out_dir: Path) -> None:
     leftovers of processes that no longer run are touched; a build running beside this
     one keeps its own.
     """
-    parent = out_dir.resolve().parent
-    pattern = re.compile(re.escape(f".{out_dir.name}.") + r"(staging|old|search|search-old)-(\d+)")
+    resolved = out_dir.resolve()
+    parent = resolved.parent
+    pattern = re.compile(re.escape(f".{resolved.name}.") + f"({'|'.join(BESIDE)})" + r"-(\d+)")
     try:
         entries = list(os.scandir(parent))
     except OSError:
@@ -237,9 +238,9 @@ def clear_leftovers(out_dir: Path) -> None:
         if found is None or _running(int(found.group(2))):
             continue
         leftover = Path(entry.path)
-        if found.group(1) == "old" and not out_dir.exists() and not out_dir.is_symlink():
+        if found.group(1) == "old" and not os.path.lexists(resolved):
             with contextlib.suppress(OSError):
-                os.replace(leftover, out_dir)  # the only copy of the last site published
+                os.replace(leftover, resolved)  # the only copy of the last site published
             continue
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(leftover, ignore_errors=True)
@@ -261,10 +262,21 @@ def _running(pid: int) -> bool:
     return True
 
 
+BESIDE = ("staging", "old", "search", "search-old")
+"""What a build or the dev server puts beside the output folder, each named ``.NAME.KIND-PID``:
+the staged site, the old one stepping aside, and the dev server's new search bundle and old one."""
+
+
+def beside(out_dir: Path, kind: str) -> Path:
+    """This process's folder of ``kind`` (one of :data:`BESIDE`) beside ``out_dir``."""
+    assert kind in BESIDE, kind
+    resolved = out_dir.resolve()  # a linked output folder is published where it points
+    return resolved.parent / f".{resolved.name}.{kind}-{os.getpid()}"
+
+
 def _beside(out_dir: Path) -> tuple[Path, Path]:
     """This process's staging directory for ``out_dir``, and where the old output steps aside."""
-    parent = out_dir.resolve().parent
-    return parent / f".{out_dir.name}.staging-{os.getpid()}", parent / f".{out_dir.name}.old-{os.getpid()}"
+    return beside(out_dir, "staging"), beside(out_dir, "old")
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC

@@ -306,6 +306,28 @@ def test_an_output_that_is_a_link_is_published_where_it_points(full_site: Path, 
     assert not [p for p in (*full_site.iterdir(), *target.parent.iterdir()) if p.name.startswith((".public", ".site"))]
 
 
+def test_a_linked_output_has_its_killed_builds_leftovers_cleared_and_its_site_put_back(
+        full_site: Path, tmp_path: Path) -> None:
+    """public -> www/site: a build stages beside where the link points (.site.staging-PID), so
+    that is where a killed build's leftovers are, and where its last site was set aside."""
+    target = tmp_path / "www" / "site"
+    target.parent.mkdir()
+    common = ["build", "--content", str(full_site / "content"), "--templates", str(full_site / "templates")]
+    assert main([*common, "--out", str(target)]) == 0
+    before = tree_hash(target)
+    (full_site / "public").symlink_to(target, target_is_directory=True)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (target.parent / f".site.staging-{gone.pid}").mkdir()
+    target.rename(target.parent / f".site.old-{gone.pid}")  # killed mid-swap: the link points to nothing
+    env, _ = _program_with_fake_pagefind(tmp_path, fail=True)  # the index fails: nothing is published
+    failed = subprocess.run([sys.executable, "-m", "site_builder", *common, "--out", str(full_site / "public")],
+                            env=env, capture_output=True, text=True)
+    assert failed.returncode == 1, failed.stderr
+    assert tree_hash(target) == before
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".site")]
+
+
 def test_files_that_look_like_articles_but_are_not_read_are_named(
         full_site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """x.MD, x.markdown or x.md.txt were silently left out of the site."""
