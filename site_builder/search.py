@@ -114,10 +114,7 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     runs = plan.runs()  # (glob, folder in the bundle)
     # In the background, the wrapper: its priority is set before the binary starts its threads.
     program = WRAPPER if background else pagefind_program()
-    binary = search_reuse.program_identity(pagefind_program())
-    records = [search_reuse.Run(folder, (*binary, *pagefind_command(PLACEHOLDER, PLACEHOLDER, ["pagefind"], glob)), key)
-               for (glob, folder), key in zip(runs, search_reuse.pages_keys(site_dir, plan), strict=True)
-               ] if reuse and binary else []
+    records = _records(site_dir, plan) if reuse else []
     kept = reuse.kept(records) if reuse and records else [False] * len(runs)
     todo = [(run, pages) for run, pages, keep in zip(runs, plan.pages or (0,) * len(runs), kept, strict=True)
             if not (keep and reuse and search_reuse.link_bundle(reuse.previous / run[1], bundle_dir / run[1]))]
@@ -134,6 +131,20 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
         check_bundle(bundle_dir / folder, where)
     if reuse and records:
         reuse.save(records, bundle_dir)
+
+
+def _records(site_dir: Path, plan: search_plan.SearchPlan) -> list[search_reuse.Run]:
+    """Each run of ``plan`` over ``site_dir`` as :mod:`search_reuse` records it; none when what
+    decides its bundle cannot all be known."""
+    binary = search_reuse.program_identity(pagefind_program())
+    if binary is None:
+        return []
+    try:
+        keys = search_reuse.pages_keys(site_dir, plan)
+    except OSError:
+        return []
+    return [search_reuse.Run(folder, (*binary, *pagefind_command(PLACEHOLDER, PLACEHOLDER, ["pagefind"], glob)), key)
+            for (glob, folder), key in zip(plan.runs(), keys, strict=True)]
 
 
 def indexer_for(out_dir: Path) -> Callable[[Path], None]:

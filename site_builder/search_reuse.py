@@ -66,20 +66,29 @@ class Reuse:
         return cls(out_dir / bundle_dir, cache_dir(out_dir) / RECORD)
 
     def kept(self, runs: Sequence[Run]) -> list[bool]:
-        """For each run, whether the previous output's bundle can stand for it."""
+        """For each run, whether the previous output's bundle can stand for it.
+
+        A bundle that cannot be read whole (the dev server swapping in a new one as it is
+        listed) stands for nothing."""
         record = self._read()
         known = record.get("runs") if isinstance(record, dict) and record.get("format") == FORMAT else None
         if not isinstance(known, dict):
             return [False] * len(runs)
-        return [bool(entry["bundle"]) and known.get(run.folder) == entry
-                for run in runs for entry in (self._entry(run, self.previous),)]
+        kept = []
+        for run in runs:
+            try:
+                entry = self._entry(run, self.previous)
+            except OSError:
+                entry = {"bundle": ""}
+            kept.append(bool(entry["bundle"]) and known.get(run.folder) == entry)
+        return kept
 
     def save(self, runs: Sequence[Run], bundle: Path) -> None:
         """Record that ``runs`` made ``bundle``."""
-        data = json.dumps({"format": FORMAT, "runs": {run.folder: self._entry(run, bundle) for run in runs}},
-                          sort_keys=True).encode("utf-8")
         tmp = self.record.with_name(f".{RECORD}.{os.getpid()}")
         try:
+            data = json.dumps({"format": FORMAT, "runs": {run.folder: self._entry(run, bundle) for run in runs}},
+                              sort_keys=True).encode("utf-8")
             self.record.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp.write_bytes(data)
             os.replace(tmp, self.record)
@@ -100,13 +109,21 @@ class Reuse:
             return None
 
 
+CONFIG_FILES = ("pagefind.json", "pagefind.toml", "pagefind.yaml", "pagefind.yml")
+"""Where Pagefind looks for settings, in the folder it runs in, besides ``PAGEFIND_*`` variables."""
+
+
 def program_identity(program: Sequence[str]) -> tuple[str, ...] | None:
-    """The Pagefind binary ``program`` runs, as a file (path, size, time); None for the wrapper,
-    which finds its binary only when it runs."""
+    """What decides a run's bundle besides its options and pages: the Pagefind binary ``program``
+    runs, as a file (path, size, time), and the settings it reads from its environment and from
+    a configuration file in the current folder.  None for the wrapper, which finds its binary
+    only when it runs, and when a configuration file cannot be read."""
     if len(program) != 1:
         return None
+    settings = sorted(f"{name}={value}" for name, value in os.environ.items() if name.startswith("PAGEFIND_"))
     try:
-        return (*program, _identity(os.stat(program[0])))
+        files = [f"{name}:{digest(Path(name).read_bytes())}" for name in CONFIG_FILES if os.path.lexists(name)]
+        return (*program, _identity(os.stat(program[0])), *settings, *files)
     except OSError:
         return None
 

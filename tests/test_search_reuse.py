@@ -142,6 +142,58 @@ def test_another_pagefind_indexes_again(full_site: Path, run_build: BuildFn, tmp
     assert started(log) == 1
 
 
+def test_a_pagefind_upgraded_in_place_indexes_again(full_site: Path, run_build: BuildFn, runs: Path,
+                                                   tmp_path: Path) -> None:
+    """``pip install -U`` replaces the binary at the same path: its size or time tells."""
+    run_build(full_site)
+    started(runs)
+    program = tmp_path / "logging-pagefind"
+    program.write_text(program.read_text() + "# a new version\n")
+    run_build(full_site)
+    assert started(runs) == 1
+
+
+@pytest.mark.parametrize("setting", ["variable", "file"])
+def test_pagefind_settings_changed_since_index_again(
+        full_site: Path, run_build: BuildFn, runs: Path, tmp_path: Path, setting: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind also reads PAGEFIND_* variables and a configuration file in the folder it runs in."""
+    monkeypatch.chdir(full_site)
+    public = full_site / "public"
+    run_build(full_site)
+    started(runs)
+    if setting == "variable":
+        monkeypatch.setenv("PAGEFIND_FORCE_LANGUAGE", "fr")
+    else:
+        (full_site / "pagefind.yml").write_text("force_language: fr\n")
+    run_build(full_site)
+    assert started(runs) == 1
+    assert [p.name[:12] for p in (public / search.BUNDLE_DIR).glob("*.pf_meta")] == ["pagefind.fr_"]
+    run_build(full_site)
+    assert started(runs) == 0  # and the new settings are recorded in their turn
+
+
+def test_a_bundle_that_changes_while_it_is_checked_is_not_reused(
+        full_site: Path, run_build: BuildFn, runs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dev server swaps in a new bundle as a build lists the published one: a file listed is
+    gone when it is looked at.  The build indexes again, and does not fail."""
+    public = full_site / "public"
+    run_build(full_site)
+    started(runs)
+    real_lstat = os.lstat
+
+    def vanishing(path: str | Path, *args: object, **kwargs: object) -> os.stat_result:
+        if f"/{search.BUNDLE_DIR}/" in str(path) and ".staging-" not in str(path):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_lstat(path)
+
+    monkeypatch.setattr(os, "lstat", vanishing)
+    run_build(full_site)
+    monkeypatch.setattr(os, "lstat", real_lstat)
+    assert started(runs) == 1
+    assert bundle(public) == fresh_index(public, tmp_path)
+
+
 @pytest.mark.parametrize("damage", ["changed", "replaced", "removed", "added"])
 def test_a_previous_bundle_touched_since_is_not_reused(
         full_site: Path, run_build: BuildFn, runs: Path, tmp_path: Path, damage: str) -> None:
@@ -196,10 +248,20 @@ def test_a_bundle_that_cannot_be_linked_is_made_again(
             made.append(str(target))
         real_link(source, target)
 
+    previous = public / search.BUNDLE_DIR
+    kept = tmp_path / "previous-bundle"  # a second name for each file of the published bundle
+    for path in previous.rglob("*"):
+        if path.is_file():
+            (kept / path.relative_to(previous)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, kept / path.relative_to(previous))
+    written = {str(p): (p.read_bytes(), p.stat().st_mtime_ns) for p in kept.rglob("*") if p.is_file()}
     monkeypatch.setattr(os, "link", link_some)
     run_build(full_site)
     assert made and started(runs) == 1
     assert bundle(public) == fresh_index(public, tmp_path)
+    # Pagefind writes into a file it finds in its folder: a link left there would have let it
+    # write into the published site's files.
+    assert {str(p): (p.read_bytes(), p.stat().st_mtime_ns) for p in kept.rglob("*") if p.is_file()} == written
 
 
 def test_a_failed_build_leaves_the_record_true_to_the_published_site(
