@@ -150,8 +150,11 @@ def pages_keys(site_dir: Path, plan: SearchPlan) -> list[str]:
 
 def bundle_key(folder: Path) -> str:
     """A key of the files of the bundle in ``folder`` (its later shards are not part of it);
-    empty when there is none."""
-    files = sorted(f"{rel} {_identity(st)}" for rel, st in _bundle_files(folder))
+    empty when there is none, OSError when it cannot be read."""
+    try:
+        files = sorted(f"{rel} {_identity(st)}" for rel, st in _bundle_files(folder))
+    except FileNotFoundError:
+        return ""
     return digest(*files) if files else ""
 
 
@@ -174,13 +177,17 @@ def link_bundle(previous: Path, target: Path) -> bool:
 
 
 def _bundle_files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """(path relative to ``folder``, stat) of each file of its bundle, leaving out ``shard-N/``."""
-    for parent, folders, files in os.walk(folder):
-        if parent == str(folder):
-            folders[:] = [name for name in folders if not name.startswith("shard-")]
-        for name in files:
-            path = os.path.join(parent, name)
-            yield os.path.relpath(path, folder), os.lstat(path)
+    """(path relative to ``folder``, stat) of each file of its bundle, leaving out ``shard-N/``;
+    OSError if ``folder`` cannot be listed."""
+    folders = [("", str(folder))]
+    while folders:
+        prefix, path = folders.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if not entry.is_dir(follow_symlinks=False):
+                    yield prefix + entry.name, entry.stat(follow_symlinks=False)
+                elif prefix or not entry.name.startswith("shard-"):
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
 
 
 def _identity(st: os.stat_result) -> str:

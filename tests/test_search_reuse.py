@@ -173,6 +173,25 @@ def test_pagefind_settings_changed_since_index_again(
     assert started(runs) == 0  # and the new settings are recorded in their turn
 
 
+class Listed:
+    """What ``os.scandir`` returns, already read: an iterator of entries and a context manager."""
+
+    def __init__(self, entries: list[os.DirEntry[str]]) -> None:
+        self.entries = iter(entries)
+
+    def __enter__(self) -> Listed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __iter__(self) -> Listed:
+        return self
+
+    def __next__(self) -> os.DirEntry[str]:
+        return next(self.entries)
+
+
 def test_a_bundle_that_changes_while_it_is_checked_is_not_reused(
         full_site: Path, run_build: BuildFn, runs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The dev server swaps in a new bundle as a build lists the published one: a file listed is
@@ -180,16 +199,19 @@ def test_a_bundle_that_changes_while_it_is_checked_is_not_reused(
     public = full_site / "public"
     run_build(full_site)
     started(runs)
-    real_lstat = os.lstat
+    real_scandir = os.scandir
+    published = str(public / search.BUNDLE_DIR / "fragment")
 
-    def vanishing(path: str | Path, *args: object, **kwargs: object) -> os.stat_result:
-        if f"/{search.BUNDLE_DIR}/" in str(path) and ".staging-" not in str(path):
-            raise FileNotFoundError(2, "No such file or directory", str(path))
-        return real_lstat(path)
+    def vanishing(path: str) -> Listed:
+        with real_scandir(path) as listing:
+            entries = list(listing)
+        if str(path) == published and entries and os.path.exists(entries[0].path):
+            os.unlink(entries[0].path)  # listed, then gone
+        return Listed(entries)
 
-    monkeypatch.setattr(os, "lstat", vanishing)
+    monkeypatch.setattr(os, "scandir", vanishing)
     run_build(full_site)
-    monkeypatch.setattr(os, "lstat", real_lstat)
+    monkeypatch.setattr(os, "scandir", real_scandir)
     assert started(runs) == 1
     assert bundle(public) == fresh_index(public, tmp_path)
 
