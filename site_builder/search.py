@@ -233,13 +233,12 @@ def check_bundle(folder: Path, where: SourceLocation) -> None:
     for meta in metas:
         if not meta.is_file():
             raise incomplete(f"{meta.name} is missing")
-    for parent, folders, files in os.walk(folder):
-        if parent == str(folder):  # a later shard inside the first bundle is checked as its own
-            folders[:] = [name for name in folders if not name.startswith("shard-")]
-        for name in files:
-            path = Path(parent, name)
-            if path.stat().st_size == 0:
-                raise incomplete(f"{path.relative_to(folder)} is empty")
+    try:
+        for name, st in search_reuse.bundle_files(folder):  # a later shard inside it is checked as its own
+            if st.st_size == 0:
+                raise incomplete(f"{name} is empty")
+    except OSError as exc:
+        raise incomplete(f"it cannot be read ({exc.strerror or exc})") from exc
 
 
 def runs_at_once(pages: Sequence[int], cores: int) -> int:

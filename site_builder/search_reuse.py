@@ -152,7 +152,7 @@ def bundle_key(folder: Path) -> str:
     """A key of the files of the bundle in ``folder`` (its later shards are not part of it);
     empty when there is none, OSError when it cannot be read."""
     try:
-        files = sorted(f"{rel} {_identity(st)}" for rel, st in _bundle_files(folder))
+        files = sorted(f"{rel} {_identity(st)}" for rel, st in bundle_files(folder))
     except FileNotFoundError:
         return ""
     return digest(*files) if files else ""
@@ -163,7 +163,7 @@ def link_bundle(previous: Path, target: Path) -> bool:
     (if not, none is left)."""
     made: list[Path] = []
     try:
-        for rel, _ in _bundle_files(previous):
+        for rel, _ in bundle_files(previous):
             destination = target / rel
             destination.parent.mkdir(parents=True, exist_ok=True)
             os.link(previous / rel, destination)
@@ -176,7 +176,7 @@ def link_bundle(previous: Path, target: Path) -> bool:
     return True
 
 
-def _bundle_files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+def bundle_files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
     """(path relative to ``folder``, stat) of each file of its bundle, leaving out ``shard-N/``;
     OSError if ``folder`` cannot be listed."""
     folders = [("", str(folder))]
