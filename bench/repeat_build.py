@@ -12,10 +12,16 @@ index of unchanged pages").  This script builds the generated corpus of
 - ``one edit, kept`` and ``one edit, again``: one article's body edited (a
   sentence added), then built, with the record and without it.
 
-Each build is the ``site-builder`` program, in a private ``XDG_CACHE_HOME`` that
+With ``--serve``, the same for the dev server instead: one article saved, the
+rebuild, then the search index brought up to date in the background, timed from
+the save to the new bundle in place; "kept" lets the server's indexer take the
+live bundle of the shard no save touched, "again" makes it ignore the record
+(``Reuse.kept`` answering no, in this process).
+
+Each command-line build is the ``site-builder`` program, in a private ``XDG_CACHE_HOME`` that
 holds its disk cache and the record, timed with ``build_bench.timed``; the table
 gives the median wall and CPU seconds and the ratio of "again" to "kept" in this
-run.  Usage: ``.venv/bin/python bench/repeat_build.py --n 5000 --repeat 3``.
+run.  Usage: ``.venv/bin/python bench/repeat_build.py --n 5000 --repeat 3 [--serve]``.
 """
 
 from __future__ import annotations
@@ -35,7 +41,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed builds of each kind (default 3)")
+    parser.add_argument("--serve", action="store_true", help="time the dev server's background index instead")
     args = parser.parse_args()
+    if args.serve:
+        return serve(args.n, args.repeat)
 
     work = fresh_corpus(f"repeat-n{args.n}", args.n)
     out = work / "public"
@@ -75,6 +84,52 @@ def main() -> int:
         kept = statistics.median(t.wall for t in kinds[f"{what}, kept"])
         again = statistics.median(t.wall for t in kinds[f"{what}, again"])
         print(f"{what}: indexing again takes {again / kept:.2f}x the time of keeping the record")
+    return 0
+
+
+def serve(n: int, repeat: int) -> int:
+    """The dev server: a save, its rebuild, and the search index caught up, with and without the record."""
+    import time
+
+    from site_builder import search_reuse
+    from site_builder.config import load_config
+    from site_builder.serve import DevState
+
+    work = fresh_corpus(f"repeat-serve-n{n}", n)
+    os.environ["XDG_CACHE_HOME"] = str(work / ".xdg-cache")
+    env = {"SOURCE_DATE_EPOCH": "1765584000"}
+    config = load_config(work / "content", work / "public", ROOT / "templates", None, False, env)
+    state = DevState(config, env)
+    assert state.rebuild(), state.errors
+    state.wait()
+    article = sorted((work / "content" / "articles").iterdir())[n // 2]
+    original = article.read_text(encoding="utf-8")
+    real_kept = search_reuse.Reuse.kept
+    walls: dict[str, list[float]] = {"kept": [], "again": []}
+    rebuilds: list[float] = []
+    try:
+        for i in range(repeat):
+            for kind in ("kept", "again"):
+                search_reuse.Reuse.kept = (real_kept if kind == "kept"  # type: ignore[method-assign]
+                                           else lambda self, runs: [False] * len(runs))
+                time.sleep(0.5)
+                article.write_text(original + f"\nOne more sentence, save {i} {kind}.\n", encoding="utf-8")
+                start = time.perf_counter()
+                assert state.rebuild(), state.errors
+                rebuilds.append(time.perf_counter() - start)
+                state.wait()
+                walls[kind].append(time.perf_counter() - start)
+    finally:
+        search_reuse.Reuse.kept = real_kept  # type: ignore[method-assign]
+        article.write_text(original, encoding="utf-8")
+        state.close()
+    print(f"N = {n} articles, dev server; the median of {repeat} saves of each kind")
+    print(f"rebuild (pages written): median {statistics.median(rebuilds):.3f} s")
+    for kind, times in walls.items():
+        print(f"search caught up, {kind:6}: median {statistics.median(times):.2f} s of "
+              + ", ".join(f"{t:.2f}" for t in times))
+    print(f"indexing again takes {statistics.median(walls['again']) / statistics.median(walls['kept']):.2f}x "
+          "the time of keeping the record")
     return 0
 
 
