@@ -21,6 +21,7 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +42,11 @@ def _beside(target: Path) -> Path:
     """The temporary file beside ``target`` that its new bytes are written to first (its folder made)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     return target.with_name(f".{target.name}.tmp-{os.getpid()}")
+
+
+def same_mode(source: Path, target: Path) -> bool:
+    """Whether ``target`` has ``source``'s permissions (a copy the web server may not read is not the same)."""
+    return stat.S_IMODE(source.stat().st_mode) == stat.S_IMODE(target.stat().st_mode)
 
 
 @dataclass
@@ -150,7 +156,7 @@ class LiveOutput:
         for relative in sorted(wanted):
             source, target = self.assets / relative, copy / relative
             data = source.read_bytes()
-            if relative in present and target.read_bytes() == data:
+            if relative in present and target.read_bytes() == data and same_mode(source, target):
                 continue
             temporary = _beside(target)
             temporary.write_bytes(data)

@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -136,11 +137,14 @@ class Staging:
         self.previous = previous
 
     def _copy_asset(self, source: str, target: str) -> None:
-        """Copy an asset into the staging directory, or link the previous build's if it is the same."""
+        """Copy an asset into the staging directory, or link the previous build's if it is the same,
+        permissions included (a file the web server may not read is not the same asset)."""
         if self.previous is not None:
             old = self.previous / os.path.relpath(target, self.dir)
-            if _link_unchanged(old, Path(target), Path(source).read_bytes()):
-                return
+            with contextlib.suppress(OSError):
+                if (stat.S_IMODE(os.stat(source).st_mode) == stat.S_IMODE(old.lstat().st_mode)
+                        and _link_unchanged(old, Path(target), Path(source).read_bytes())):
+                    return
         shutil.copy2(source, target)
 
     def add(self, outputs: Iterable[tuple[str, bytes]]) -> None:

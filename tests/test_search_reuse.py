@@ -320,6 +320,18 @@ def test_unchanged_assets_are_the_previous_files_and_a_changed_one_is_new(
     assert (public / "assets" / "style.css").read_bytes() == style.read_bytes()
 
 
+def test_an_asset_whose_permissions_changed_is_copied_with_them(full_site: Path, run_build: BuildFn) -> None:
+    """Same bytes, other mode: a stylesheet the web server may not read is not the same file."""
+    public = full_site / "public"
+    style = full_site / "templates" / "assets" / "style.css"
+    style.chmod(0o600)
+    run_build(full_site)
+    assert (public / "assets" / "style.css").stat().st_mode & 0o777 == 0o600
+    style.chmod(0o644)
+    run_build(full_site)
+    assert (public / "assets" / "style.css").stat().st_mode & 0o777 == 0o644
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="abcxyz019-_.é]![\\", min_size=1, max_size=6), min_size=0, max_size=80))
 def test_the_plan_says_which_run_reads_a_page_as_its_globs_do(names: list[str]) -> None:

@@ -94,6 +94,18 @@ def test_assets_deleted_or_renamed_leave_the_servers_folder_too(full_site: Path,
     assert tree(full_site / "public") == tree(fresh_build(full_site, tmp_path / "fresh"))
 
 
+def test_an_asset_whose_permissions_change_is_copied_with_them(full_site: Path) -> None:
+    """Same bytes, other mode: a stylesheet the web server may not read is not the same file."""
+    style = full_site / "templates/assets/style.css"
+    style.chmod(0o600)
+    state = dev_state(full_site)
+    assert (full_site / "public/assets/style.css").stat().st_mode & 0o777 == 0o600
+    style.chmod(0o644)
+    assert state.rebuild(), state.errors
+    state.wait()
+    assert (full_site / "public/assets/style.css").stat().st_mode & 0o777 == 0o644
+
+
 def test_a_save_that_changes_nothing_in_the_output_does_not_reindex(
         full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     state = dev_state(full_site)
