@@ -72,7 +72,9 @@ def _unreadable(shown: str, exc: OSError) -> SiteError:
                          "replace the link with the file it should point to")
     if exc.errno == errno.ENOENT and exc.filename is not None and os.path.islink(exc.filename):
         target = os.readlink(exc.filename)
-        return SiteError(SourceLocation(shown), "file", f"is a link to {target}, which does not exist",
+        which = ("is itself a link to nothing" if os.path.islink(os.path.join(os.path.dirname(exc.filename), target))
+                 else "does not exist")
+        return SiteError(SourceLocation(shown), "file", f"is a link to {target}, which {which}",
                          "replace the link with the file it should point to")
     hint = "let the build read it: chmod a+r" if exc.errno == errno.EACCES else None
     return SiteError(SourceLocation(shown), "file", f"cannot read: {exc.strerror or exc}", hint)

@@ -32,6 +32,7 @@ import importlib
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -235,6 +236,8 @@ def check_bundle(folder: Path, where: SourceLocation) -> None:
             raise incomplete(f"{meta.name} is missing")
     try:
         for name, st in search_reuse.bundle_files(folder):  # a later shard inside it is checked as its own
+            if stat.S_ISLNK(st.st_mode):  # Pagefind writes files; a link was put there by something else
+                raise incomplete(f"{name} is a link, not a file")
             if st.st_size == 0:
                 raise incomplete(f"{name} is empty")
     except OSError as exc:

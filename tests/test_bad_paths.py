@@ -184,6 +184,14 @@ def test_article_that_is_a_dangling_link(site: Path) -> None:
           lambda: (site / "content/articles/x.md").symlink_to("../gone.md"))
 
 
+def test_article_that_is_a_link_to_a_dangling_link(site: Path) -> None:
+    def make() -> None:
+        (site / "content/articles/mid.lnk").symlink_to("../gone.md")
+        (site / "content/articles/x.md").symlink_to("mid.lnk")
+    fails(site, BUILD, ["content/articles/x.md: file: is a link to mid.lnk, which is itself a link to nothing "
+                        "(replace the link with the file it should point to)"], make)
+
+
 def test_article_link_to_itself(site: Path) -> None:
     fails(site, BUILD, ["content/articles/x.md: file: is a link that loops back on itself "
                         "(replace the link with the file it should point to)"],

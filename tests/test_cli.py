@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from sitetools import ROOT, SEEDS
 
 from site_builder import search
 from site_builder.cli import main
-from site_builder.errors import SiteError
+from site_builder.errors import SiteError, SourceLocation
 
 
 def tree_hash(root: Path) -> str:
@@ -250,6 +251,22 @@ def test_serve_offers_no_base_url_since_its_pages_link_to_the_server(capsys: pyt
     would leave an editor thinking the preview used it."""
     assert main(["serve", "--base-url", "https://example.org/", "--port", "1"]) == 2
     assert "unrecognized arguments: --base-url https://example.org/" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("to", ["empty", "nothing"])
+def test_a_bundle_file_that_is_a_link_is_not_a_whole_index(full_site: Path, tmp_path: Path, to: str) -> None:
+    """Pagefind writes files: a link among them (to an empty file, to nothing) was put there by another."""
+    assert main(["build", "--content", str(full_site / "content"), "--templates", str(full_site / "templates"),
+                 "--out", str(full_site / "public")]) == 0
+    bundle = tmp_path / "bundle"
+    shutil.copytree(full_site / "public" / "pagefind", bundle)
+    fragment = sorted((bundle / "fragment").iterdir())[0]
+    fragment.unlink()
+    if to == "empty":
+        (tmp_path / "empty").write_bytes(b"")
+    fragment.symlink_to(tmp_path / "empty")
+    with pytest.raises(SiteError, match=rf"incomplete index: fragment/{fragment.name} is a link, not a file"):
+        search.check_bundle(bundle, SourceLocation("public"))
 
 
 def test_a_build_clears_what_killed_builds_left_beside_the_output(full_site: Path) -> None:
