@@ -30,6 +30,9 @@ import argparse
 import os
 import statistics
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_bench import ROOT, Timing, fresh_corpus, timed
 
@@ -37,12 +40,12 @@ from site_builder.cachedir import cache_dir
 from site_builder.search_reuse import RECORD
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed builds of each kind (default 3)")
     parser.add_argument("--serve", action="store_true", help="time the dev server's background index instead")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.serve:
         return serve(args.n, args.repeat)
 

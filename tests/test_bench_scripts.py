@@ -211,3 +211,30 @@ def test_search_ranking_reports_each_way_of_searching(capsys: pytest.CaptureFixt
     same = r"  one index +24 first, +24 listed \(worst 1\); +24 list the same pages as one index"
     assert re.fullmatch(same, lines[2]), lines[2]
     assert re.fullmatch(r"\d+ people", lines[5])
+
+
+@pytest.mark.parametrize("serve", [False, True])
+def test_repeat_build_times_each_kind_with_and_without_the_record(
+        serve: bool, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", os.environ["XDG_CACHE_HOME"])  # the script sets its own: put it back
+    from site_builder import search_reuse
+
+    kept = search_reuse.Reuse.kept
+    assert _script("repeat_build").main(["--n", "40", "--repeat", "1", *(["--serve"] if serve else [])]) == 0
+    assert search_reuse.Reuse.kept is kept  # the server's comparison leaves the record honoured again
+    lines = capsys.readouterr().out.splitlines()
+    number = r"\d+\.\d+"
+    if serve:
+        assert lines[0] == "N = 40 articles, dev server; the median of 1 saves of each kind"
+        assert re.fullmatch(rf"rebuild \(pages written\): median {number} s", lines[1]), lines[1]
+        for kind, line in zip(("kept  ", "again "), lines[2:4], strict=True):
+            assert re.fullmatch(rf"search caught up, {kind}: median {number} s of {number}", line), line
+        assert re.fullmatch(rf"indexing again takes {number}x the time of keeping the record", lines[4])
+    else:
+        assert re.fullmatch(rf"N = 40 articles; first build {number} s; the median of 1 builds of each kind",
+                            lines[0]), lines[0]
+        kinds = ("no change, kept", "no change, again", "one edit, kept", "one edit, again")
+        for kind, line in zip(kinds, lines[2:6], strict=True):
+            assert re.fullmatch(rf"{kind} +{number} +{number}", line), line
+        for what, line in zip(("no change", "one edit"), lines[6:8], strict=True):
+            assert re.fullmatch(rf"{what}: indexing again takes {number}x the time of keeping the record", line)
