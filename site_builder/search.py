@@ -111,11 +111,12 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     """
     where = SourceLocation(display_path(site_dir))
     bundle_dir = bundle or site_dir / BUNDLE_DIR
-    plan = search_plan.plan(search_plan.names_in(site_dir))
+    pages = search_plan.pages_in(site_dir)
+    plan = search_plan.plan(name for _, name, _ in pages)
     runs = plan.runs()  # (glob, folder in the bundle)
     # In the background, the wrapper: its priority is set before the binary starts its threads.
     program = WRAPPER if background else pagefind_program()
-    records = _records(site_dir, plan) if reuse else []
+    records = _records(pages, plan) if reuse else []
     kept = reuse.kept(records) if reuse and records else [False] * len(runs)
     todo = [(run, pages) for run, pages, keep in zip(runs, plan.pages or (0,) * len(runs), kept, strict=True)
             if not (keep and reuse and search_reuse.link_bundle(reuse.previous / run[1], bundle_dir / run[1]))]
@@ -134,16 +135,14 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
         reuse.save(records, bundle_dir)
 
 
-def _records(site_dir: Path, plan: search_plan.SearchPlan) -> list[search_reuse.Run]:
-    """Each run of ``plan`` over ``site_dir`` as :mod:`search_reuse` records it; none when what
+def _records(pages: Sequence[tuple[str, str, os.stat_result]], plan: search_plan.SearchPlan
+             ) -> list[search_reuse.Run]:
+    """Each run of ``plan`` over ``pages`` as :mod:`search_reuse` records it; none when what
     decides its bundle cannot all be known."""
     binary = search_reuse.program_identity(pagefind_program())
     if binary is None:
         return []
-    try:
-        keys = search_reuse.pages_keys(site_dir, plan)
-    except OSError:
-        return []
+    keys = search_reuse.pages_keys(pages, plan)
     return [search_reuse.Run(folder, (*binary, *pagefind_command(PLACEHOLDER, PLACEHOLDER, ["pagefind"], glob)), key)
             for (glob, folder), key in zip(plan.runs(), keys, strict=True)]
 

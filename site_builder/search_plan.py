@@ -30,6 +30,7 @@ article, person and topic has a first page), the indexer from the files
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -107,13 +108,27 @@ def plan(names: Iterable[str], min_pages: int | None = None) -> SearchPlan:
     return SearchPlan((searchable(chars), searchable("!" + chars)), (size[0], size[1]), chars)
 
 
-def names_in(site_dir: Path) -> list[str]:
-    """The folder names of the pages under ``site_dir`` that :func:`urls.searchable` matches."""
-    names: list[str] = []
+def pages_in(site_dir: Path) -> list[tuple[str, str, os.stat_result]]:
+    """The pages under ``site_dir`` that :func:`urls.searchable` matches: the section, the folder
+    name and the file status of each one's ``index.html``."""
+    pages: list[tuple[str, str, os.stat_result]] = []
     for section in SEARCHABLE_SECTIONS:
         try:
             entries = list(os.scandir(site_dir / section))
         except FileNotFoundError:
             continue
-        names += [e.name for e in entries if e.is_dir() and os.path.isfile(os.path.join(e.path, "index.html"))]
-    return names
+        for entry in entries:
+            if not entry.is_dir():
+                continue
+            try:
+                st = os.stat(os.path.join(entry.path, "index.html"))
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                pages.append((section, entry.name, st))
+    return pages
+
+
+def names_in(site_dir: Path) -> list[str]:
+    """The folder names of the pages under ``site_dir`` that :func:`urls.searchable` matches."""
+    return [name for _, name, _ in pages_in(site_dir)]

@@ -32,7 +32,6 @@ from pathlib import Path
 
 from .cachedir import cache_dir, digest
 from .search_plan import SearchPlan
-from .urls import SEARCHABLE_SECTIONS
 
 RECORD = "search.json"
 """The record's file name in the cache directory of the output."""
@@ -128,24 +127,13 @@ def program_identity(program: Sequence[str]) -> tuple[str, ...] | None:
         return None
 
 
-def pages_keys(site_dir: Path, plan: SearchPlan) -> list[str]:
-    """For each run of ``plan``, a key of the pages it reads in ``site_dir``: their paths and
-    which files they are (inode, size, modification time)."""
+def pages_keys(pages: Sequence[tuple[str, str, os.stat_result]], plan: SearchPlan) -> list[str]:
+    """For each run of ``plan``, a key of the ``pages`` it reads (:func:`search_plan.pages_in`):
+    their paths and which files they are (inode, size, modification time)."""
     found: list[list[str]] = [[] for _ in plan.globs]
-    for section in SEARCHABLE_SECTIONS:
-        try:
-            entries = list(os.scandir(site_dir / section))
-        except FileNotFoundError:
-            continue
-        for entry in entries:
-            if not entry.is_dir():
-                continue
-            try:
-                st = os.stat(os.path.join(entry.path, "index.html"))
-            except OSError:
-                continue
-            found[plan.run_of(entry.name)].append(f"{section}/{entry.name} {_identity(st)}")
-    return [digest(*sorted(pages)) for pages in found]
+    for section, name, st in pages:
+        found[plan.run_of(name)].append(f"{section}/{name} {_identity(st)}")
+    return [digest(*sorted(keys)) for keys in found]
 
 
 def bundle_key(folder: Path) -> str:
