@@ -21,19 +21,16 @@ import contextlib
 import os
 import shutil
 import signal
-import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from .cache import FilesState, same_files, tree_signature
 from .errors import SiteError, SourceLocation, display_path
-from .search import BUNDLE_DIR, index_site, indexer_for
-from .search_reuse import Reuse
-from .write import MARKER, beside, write_site
+from .search import BUNDLE_DIR, indexer_for
+from .write import MARKER, beside, same_mode, write_site
 
 Output = tuple[str, bytes]
 
@@ -42,11 +39,6 @@ def _beside(target: Path) -> Path:
     """The temporary file beside ``target`` that its new bytes are written to first (its folder made)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     return target.with_name(f".{target.name}.tmp-{os.getpid()}")
-
-
-def same_mode(source: Path, target: Path) -> bool:
-    """Whether ``target`` has ``source``'s permissions (a copy the web server may not read is not the same)."""
-    return stat.S_IMODE(source.stat().st_mode) == stat.S_IMODE(target.stat().st_mode)
 
 
 @dataclass
@@ -188,7 +180,7 @@ class LiveOutput:
         for leftover in (fresh, stale):
             shutil.rmtree(leftover, ignore_errors=True)
         try:
-            index = self.index or partial(index_site, background=True, reuse=Reuse.of(self.out_dir, BUNDLE_DIR))
+            index = self.index or indexer_for(self.out_dir, background=True)
             index(self.out_dir, fresh, running=self._running)
         except SiteError as err:
             self.search_error = err.format()

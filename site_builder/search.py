@@ -147,10 +147,11 @@ def _records(pages: Sequence[tuple[str, str, os.stat_result]], plan: search_plan
             for (glob, folder), key in zip(plan.runs(), keys, strict=True)]
 
 
-def indexer_for(out_dir: Path) -> Callable[[Path], None]:
-    """:func:`index_site` for a staged site that is to replace ``out_dir``: a run over the same
-    pages as the one that indexed ``out_dir`` takes its bundle (:mod:`search_reuse`)."""
-    return functools.partial(index_site, reuse=Reuse.of(out_dir, BUNDLE_DIR))
+def indexer_for(out_dir: Path, background: bool = False) -> Callable[..., None]:
+    """:func:`index_site` for a site that is to replace ``out_dir`` (staged, or the dev server's
+    live pages): a run over the same pages as the one that indexed ``out_dir`` takes its bundle
+    (:mod:`search_reuse`)."""
+    return functools.partial(index_site, background=background, reuse=Reuse.of(out_dir, BUNDLE_DIR))
 
 
 class _Failed(Exception):

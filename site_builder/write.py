@@ -142,8 +142,7 @@ class Staging:
         if self.previous is not None:
             old = self.previous / os.path.relpath(target, self.dir)
             with contextlib.suppress(OSError):
-                if (stat.S_IMODE(os.stat(source).st_mode) == stat.S_IMODE(old.lstat().st_mode)
-                        and _link_unchanged(old, Path(target), Path(source).read_bytes())):
+                if same_mode(Path(source), old) and _link_unchanged(old, Path(target), Path(source).read_bytes()):
                     return
         shutil.copy2(source, target)
 
@@ -296,6 +295,12 @@ def _write_new(path: str, data: bytes) -> None:
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
+
+
+def same_mode(source: Path, copy: Path) -> bool:
+    """Whether ``copy`` has ``source``'s permissions: a copy the web server may not read is not
+    the same file, whatever its bytes."""
+    return stat.S_IMODE(source.stat().st_mode) == stat.S_IMODE(copy.stat().st_mode)
 
 
 def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
