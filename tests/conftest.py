@@ -15,6 +15,7 @@ from sitetools import ROOT, make_site_dir
 # its own, so tests never read or litter the developer's.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="site-builder-test-cache-")
 
+from site_builder import search_plan
 from site_builder.build import BuildResult, build
 from site_builder.config import load_config
 
@@ -44,3 +45,9 @@ def run_build() -> BuildFn:
                              templates_dir=root / "templates", env=env, **kwargs)  # type: ignore[arg-type]
         return build(config)
     return _run
+
+
+@pytest.fixture
+def two_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shard the seed site's index, as a site of thousands of pages is."""
+    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)

@@ -40,6 +40,11 @@ def logging_pagefind(tmp_path: Path, log: Path, before: str = "") -> Path:
     return fake
 
 
+def bundle_files(bundle: Path) -> dict[str, bytes]:
+    """Every file of a search bundle (later shards inside it included) by its path, with its bytes."""
+    return {str(f.relative_to(bundle)): f.read_bytes() for f in sorted(bundle.rglob("*")) if f.is_file()}
+
+
 def tree(root: Path) -> dict[str, str]:
     """Every file under ``root`` by its path, with a hash of its bytes: equal trees, equal files."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sitetools import indexed_urls, logging_pagefind
+from sitetools import bundle_files, indexed_urls, logging_pagefind
 
 from site_builder import search, search_plan, urls
 from site_builder.build import BuildResult
@@ -95,12 +95,6 @@ def merged_on_search_page(public: Path) -> list[str]:
     assert form is not None
     merge = re.search(r'data-merge="([^"]*)"', form.group(0))
     return merge.group(1).split() if merge else []
-
-
-@pytest.fixture
-def two_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Shard the seed site's index, as a site of thousands of pages is."""
-    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
 
 
 def test_a_sharded_build_indexes_every_page_once_and_its_search_page_merges_the_shards(
@@ -246,10 +240,6 @@ def test_the_pagefind_binary_takes_each_allocator_setting(full_site: Path, run_b
     for setting in search.ALLOCATOR_SETTINGS.split(","):
         name, value = setting.split(":")
         assert options.get(name) == value, setting
-
-
-def bundle_files(bundle: Path) -> dict[str, bytes]:
-    return {str(f.relative_to(bundle)): f.read_bytes() for f in sorted(bundle.rglob("*")) if f.is_file()}
 
 
 def test_the_allocator_settings_leave_the_bundle_byte_identical(

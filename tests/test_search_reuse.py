@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sitetools import indexed_urls, logging_pagefind
+from sitetools import bundle_files, indexed_urls, logging_pagefind
 from test_search_plan import matches
 
 from site_builder import search, search_plan, search_reuse
@@ -45,8 +45,7 @@ def started(log: Path) -> int:
 
 
 def bundle(public: Path) -> dict[str, bytes]:
-    folder = public / search.BUNDLE_DIR
-    return {str(f.relative_to(folder)): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+    return bundle_files(public / search.BUNDLE_DIR)
 
 
 def inodes(folder: Path) -> dict[str, int]:
@@ -59,7 +58,7 @@ def fresh_index(public: Path, tmp_path: Path) -> dict[str, bytes]:
     """What Pagefind writes over ``public`` from nothing (no record, no previous bundle)."""
     target = tmp_path / "fresh"
     search.index_site(public, target)
-    return {str(f.relative_to(target)): f.read_bytes() for f in sorted(target.rglob("*")) if f.is_file()}
+    return bundle_files(target)
 
 
 def fragments(folder: Path) -> list[str]:
@@ -107,11 +106,6 @@ def test_a_removed_article_is_indexed_again(full_site: Path, run_build: BuildFn,
     run_build(full_site)
     assert started(runs) == 1
     assert f"/articles/{ARTICLE}/" not in indexed_urls(public / search.BUNDLE_DIR)
-
-
-@pytest.fixture
-def two_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_plan, "SHARD_MIN_PAGES", 10)
 
 
 def test_in_a_sharded_site_only_the_shard_of_the_edited_article_is_indexed_again(
