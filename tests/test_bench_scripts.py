@@ -238,3 +238,21 @@ def test_repeat_build_times_each_kind_with_and_without_the_record(
             assert re.fullmatch(rf"{kind} +{number} +{number}", line), line
         for what, line in zip(("no change", "one edit"), lines[6:8], strict=True):
             assert re.fullmatch(rf"{what}: indexing again takes {number}x the time of keeping the record", line)
+
+
+@pytest.mark.parametrize("again", [False, True])
+def test_build_stages_times_every_stage_and_puts_the_functions_back(
+        again: bool, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", os.environ["XDG_CACHE_HOME"])  # the script sets its own: put it back
+    from site_builder import build, search, write
+
+    originals = (build.render_site, search.index_site, write.Staging.add)
+    stages = _script("build_stages")
+    assert stages.main(["--n", "40", *(["--again"] if again else [])]) == 0
+    assert (build.render_site, search.index_site, write.Staging.add) == originals
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r".*/stages-n40: 40 articles, \d+ files" + (", built again" if again else ""), lines[0])
+    rows = {line[:28].strip(): line[28:] for line in lines[2:2 + len(stages.STAGES)]}
+    assert list(rows) == [label for _, _, label in stages.STAGES]
+    seconds = {label: float(row.split()[0]) for label, row in rows.items()}
+    assert all(seconds[label] > 0 for label in ("render", "write (within render)", "Pagefind")), rows
