@@ -126,9 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         wall, own, kids = times.get(label, [0.0, 0.0, 0.0])
         print(f"{label:<28}{wall:>6.2f} s{own:>8.2f} s{kids:>8.2f} s")
     print(f"{'whole build':<28}{total:>6.2f} s")
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(f"CPU, this process and its children: user {me.ru_utime + kids.ru_utime:.2f} s, "
-          f"system {me.ru_stime + kids.ru_stime:.2f} s (the corpus generation included, without --site)")
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"CPU, this process and its children: user {me.ru_utime + children.ru_utime:.2f} s, "
+          f"system {me.ru_stime + children.ru_stime:.2f} s (the corpus generation included, without --site;"
+          " the first build included, with --again)")
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"largest child process peak memory: {child_mb:.0f} MB")
     trash.empty()
