@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from . import diskcache, load, urls
+from . import diskcache, load, page_reuse, urls
 from .cache import BuildCache, data_digest
 from .clean import clean_markdown
 from .clean.gazetteer import corpus_proper_nouns
@@ -25,7 +25,7 @@ from .errors import BuildFailed, Diagnostics, SiteError, SourceLocation
 from .index import build_site
 from .model import Article, Change, Person, Site, SourceDocument, Topic
 from .parallel import map_ordered, prepare_all
-from .render import render_site
+from .render import pages_setting, render_site
 from .search import indexer_for
 from .style import load_style, with_corpus
 from .write import Staging, check_out_dir, check_paths
@@ -43,6 +43,8 @@ class BuildResult:
     diagnostics: Diagnostics
     staged: Staging | None = None
     """The written site, not yet indexed for search nor published, when the caller finishes it (:mod:`finish`)."""
+    jobs: tuple[int, int] = (0, 0)
+    """Render jobs whose pages were kept from the last build (their inputs unchanged), and rendered."""
 
 
 def today_for(config: SiteConfig) -> dt.date:
@@ -102,8 +104,10 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
             check_out_dir(config.out_dir, [config.content_dir, config.templates_dir])
             if publish is None:
                 staging = Staging(config.out_dir, config.templates_dir / "assets")
+        reuse = _page_reuse(staging, site, config) if on_disk else None
         outputs = render_site(site, config, cache, changes, tuple(diags.warnings),
-                              sink=staging.add if staging else None)  # its add() checks every path
+                              sink=staging.add if staging else None,  # its add() checks every path
+                              reuse=reuse, keep=staging.keep if staging else None)
         if staging is None:
             check_paths(outputs)
             if write and publish is not None:
@@ -111,6 +115,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
         cache.sweep()
         if on_disk and write:
             diskcache.save(config.out_dir, cache)
+        if reuse is not None and staging is not None:
+            reuse.save(staging.dir)
         handed_over = staging is not None and publish_later
         if staging is not None and not handed_over:
             staging.publish(finish=indexer_for(staging.out_dir))
@@ -121,7 +127,18 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
         if staging is not None and not handed_over:
             staging.discard()  # nothing left to discard once published
     return BuildResult(site, staging.count if staging else len(outputs), changes, diags,
-                       staging if handed_over else None)
+                       staging if handed_over else None, cache.jobs_done)
+
+
+def _page_reuse(staging: Staging | None, site: Site, config: SiteConfig) -> page_reuse.PageReuse | None:
+    """What a command-line build can keep of the pages it wrote last time (:mod:`page_reuse`):
+    nothing, and no record to keep, when there is no previous output to keep them from."""
+    if staging is None:
+        return None
+    if staging.previous is None:
+        page_reuse.forget(staging.out_dir)
+        return None
+    return page_reuse.PageReuse.of(staging.previous, pages_setting(site, config))
 
 
 def corpus_nouns(docs: Sequence[SourceDocument], cache: BuildCache) -> frozenset[str]:

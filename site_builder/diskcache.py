@@ -42,8 +42,9 @@ MEMOS = ("cleaned", "enriched", "html")
 """Memos worth keeping on disk; rendered pages are cheaper to redo than to store."""
 
 
-DEPENDENCIES = ("markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "python-slugify", "nh3", "codespell")
-"""Libraries whose upgrade can change a cached value (HTML, slugs, spelling fixes)."""
+DEPENDENCIES = ("markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "python-slugify", "nh3", "codespell",
+                "jinja2", "markupsafe")
+"""Libraries whose upgrade can change a cached value (HTML, slugs, spelling fixes, pages)."""
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from functools import cached_property
@@ -27,12 +27,14 @@ from . import search_plan, urls
 from .cache import BuildCache, data_digest, tree_digest
 from .config import SiteConfig
 from .detect import PeopleMatcher, matcher_for
+from .diskcache import code_version
 from .enrich import first_paragraph
 from .errors import Diagnostic, SiteError, SourceLocation, display_path
 from .index import Page, paginate
 from .linking import person_links
 from .markdown import render_markdown
 from .model import Article, Change, NameHits, Person, Site, Topic
+from .page_reuse import PageReuse
 from .parallel import map_recorded
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -679,6 +681,8 @@ def render_site(
     changes: tuple[Change, ...] = (),
     warnings: tuple[Diagnostic, ...] = (),
     sink: Callable[[list[Output]], object] | None = None,
+    reuse: PageReuse | None = None,
+    keep: Callable[[Sequence[str]], bool] | None = None,
 ) -> list[Output]:
     """Every output file of the site, in a stable order.
 
@@ -686,11 +690,17 @@ def render_site(
     ready (not in the final order), so that they can be written meanwhile.
     When the cache does not keep pages (a command-line build), the sink is
     the only one to get them: none is held, and the list returned is empty.
+    With ``reuse`` and ``keep`` as well (a command-line build into an existing
+    output), a job whose inputs are those the last build recorded is not
+    rendered: ``keep`` is given the paths of its pages in the previous output.
     """
     cache = cache or BuildCache()
     templates_key = tree_digest(config.templates_dir)
     env = cache.environment(config.templates_dir, templates_key, make_environment)
     renderer = Renderer(site, config, env, cache, templates_key, changes, warnings)
+    if sink is not None and not cache.next_build and reuse is not None and keep is not None:
+        cache.jobs_done = _render_or_keep(renderer, reuse, sink, keep)
+        return []
     if sink is not None and not cache.next_build:
         jobs = renderer.jobs(with_inputs=False)  # nothing is kept for a next build to compare with
         map_recorded(lambda i: jobs[i].run(), len(jobs), (renderer.cache.html,), then=sink, keep=False)
@@ -719,3 +729,41 @@ def render_site(
     for name in [n for n in cache.jobs if n not in names]:
         del cache.jobs[name]
     return [output for job in jobs for output in cache.jobs[job.name][1]]
+
+
+def pages_setting(site: Site, config: SiteConfig) -> str:
+    """A hash of what every page depends on besides its render job's inputs: the templates, the
+    configuration, the build date and the code that renders (:mod:`page_reuse`)."""
+    return data_digest([code_version(), tree_digest(config.templates_dir), config, site.build_date])
+
+
+def _render_or_keep(renderer: Renderer, reuse: PageReuse, sink: Callable[[list[Output]], object],
+                    keep: Callable[[Sequence[str]], bool]) -> tuple[int, int]:
+    """Render on every core the jobs whose inputs changed since the build ``reuse`` recorded, and
+    keep the pages of the others; record this build's.  Returns (kept, rendered) jobs."""
+    jobs = renderer.jobs()
+
+    def task(i: int) -> tuple[int, str, list[Output] | None]:
+        job = jobs[i]
+        key = data_digest(job.inputs)  # hashed in the workers, on every core
+        return i, key, None if reuse.unchanged(job.name, key) is not None else job.run()
+
+    kept = 0
+
+    def then(result: tuple[int, str, list[Output] | None]) -> None:
+        nonlocal kept
+        i, key, outputs = result
+        job = jobs[i]
+        if outputs is None:
+            paths = reuse.unchanged(job.name, key)
+            if paths is not None and keep(paths):
+                reuse.made[job.name] = (key, paths)
+                kept += 1
+                return
+            outputs = job.run()  # its pages could not be linked: rendered here after all
+        sink(outputs)
+        reuse.made[job.name] = (key, tuple(path for path, _ in outputs))
+
+    map_recorded(task, len(jobs), (renderer.cache.html,), then=then, keep=False)
+    return kept, len(jobs) - kept
+

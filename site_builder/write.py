@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import SiteError, SourceLocation, display_path
@@ -161,6 +161,33 @@ class Staging:
                 if self.previous is None or not _link_unchanged(self.previous / path, Path(target), data):
                     _write_new(target, data)
         self.count += len(outputs)
+
+    def keep(self, paths: Sequence[str]) -> bool:
+        """Hard-link the previous output's files at ``paths`` into the staging directory, pages
+        whose inputs did not change (:mod:`page_reuse`); whether all could be (if not, none is
+        left, and no path is taken).  The paths are checked as :meth:`add` checks its own."""
+        if self.previous is None:
+            return False
+        check_paths([(path, b"") for path in paths], self._seen)
+        made: list[str] = []
+        root = str(self.dir)
+        try:
+            for path in paths:
+                target = os.path.join(root, path)
+                folder = os.path.dirname(target)
+                if folder not in self._made:
+                    os.makedirs(folder, exist_ok=True)
+                    self._made.add(folder)
+                os.link(self.previous / path, target)
+                made.append(target)
+        except OSError:  # gone since it was checked, another file system: rendered instead
+            for target in made:
+                with contextlib.suppress(OSError):
+                    os.unlink(target)
+            self._seen.difference_update(paths)
+            return False
+        self.count += len(paths)
+        return True
 
     def publish(self, finish: Callable[[Path], None] | None = None) -> None:
         """Run ``finish`` (the search indexer) on the staged site, then swap it in as ``out_dir``."""

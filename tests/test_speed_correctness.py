@@ -556,9 +556,10 @@ def test_only_the_dev_server_looks_sources_up_in_the_file_memo(full_site: Path,
     assert first.site.articles.keys() == second.site.articles.keys()
 
 
-def test_only_the_dev_server_makes_job_inputs(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A command-line build keeps no job for a next build to compare, so it makes no job's inputs;
-    the dev server makes them, and both write the same site."""
+def test_a_command_line_build_into_a_new_folder_makes_no_job_inputs(
+        full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command-line build into a new folder has no previous pages to keep (page_reuse), so it
+    makes no job's inputs; the dev server makes them, and both write the same site."""
     made: list[str] = []
     person_inputs, topic_inputs = Renderer.person_inputs, Renderer.topic_inputs
     monkeypatch.setattr(Renderer, "person_inputs", lambda self, s: made.append(s) or person_inputs(self, s))
