@@ -1,27 +1,33 @@
-"""A command-line build run again over the same output: with and without the search record.
+"""A command-line build run again over the same output: with and without the records it keeps.
 
-``site-builder build`` hard-links the pages and assets it did not change from the
-previous output, and takes the previous search bundle of every Pagefind run whose
-pages are all such links (docs/DECISIONS.md, "A command-line build keeps the search
-index of unchanged pages").  This script builds the generated corpus of
-``build_bench.py`` once, then times, interleaved and ``--repeat`` times each:
+``site-builder build`` into an existing output keeps the pages of every render job
+whose inputs did not change (the page record, docs/DECISIONS.md, "A command-line
+build keeps the pages whose inputs did not change"), hard-links the other pages
+and the assets it did not change, and takes the previous search bundle of every
+Pagefind run whose pages are all such links (the search record, "A command-line
+build keeps the search index of unchanged pages").  This script builds the
+generated corpus of ``build_bench.py`` twice (the first build into a new folder
+makes no page record), then times, interleaved and ``--repeat`` times each:
 
-- ``no change, kept``: the same sources built again;
-- ``no change, again``: the same, with the search record deleted first, so that
-  every Pagefind run is made as before the record existed;
-- ``one edit, kept`` and ``one edit, again``: one article's body edited (a
-  sentence added), then built, with the record and without it.
+- ``no change, kept``: the same sources built again, with both records;
+- ``no change, pages``: the same, with the page record deleted first, so that
+  every page is rendered as before that record existed;
+- ``no change, again``: the same, with both records deleted, so that every
+  page is rendered and every Pagefind run made;
+- ``one edit, ...``: one article's body edited (a sentence added), then built
+  in each of the three ways.
 
-With ``--serve``, the same for the dev server instead: one article saved, the
-rebuild, then the search index brought up to date in the background, timed from
-the save to the new bundle in place; "kept" lets the server's indexer take the
-live bundle of the shard no save touched, "again" makes it ignore the record
-(``Reuse.kept`` answering no, in this process).
+With ``--serve``, the dev server instead: one article saved, the rebuild, then
+the search index brought up to date in the background, timed from the save to
+the new bundle in place; "kept" lets the server's indexer take the live bundle
+of the shard no save touched, "again" makes it ignore the record (``Reuse.kept``
+answering no, in this process).  (The dev server keeps its pages in memory and
+has no page record.)
 
 Each command-line build is the ``site-builder`` program, in a private ``XDG_CACHE_HOME`` that
-holds its disk cache and the record, timed with ``build_bench.timed``; the table
-gives the median wall and CPU seconds and the ratio of "again" to "kept" in this
-run.  Usage: ``.venv/bin/python bench/repeat_build.py --n 5000 --repeat 3 [--serve]``.
+holds its disk cache and the records, timed with ``build_bench.timed``; the table
+gives the median wall and CPU seconds, and the ratios of "pages" and "again" to
+"kept" in this run.  Usage: ``.venv/bin/python bench/repeat_build.py --n 5000 --repeat 3 [--serve]``.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_bench import ROOT, Timing, fresh_corpus, timed
 
+from site_builder import page_reuse
 from site_builder.cachedir import cache_dir
 from site_builder.search_reuse import RECORD
 
@@ -55,26 +62,28 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, SOURCE_DATE_EPOCH="1765584000")
     command = [sys.executable, "-m", "site_builder", "build", "--content", str(work / "content"),
                "--out", str(out), "--templates", str(ROOT / "templates")]
-    record = cache_dir(out) / RECORD
+    records = {"search": cache_dir(out) / RECORD, "pages": cache_dir(out) / page_reuse.RECORD}
+    forgets = {"kept": (), "pages": ("pages",), "again": ("pages", "search")}
 
-    def build(forget: bool) -> Timing:
-        if forget:
-            record.unlink(missing_ok=True)
+    def build(way: str) -> Timing:
+        for name in forgets[way]:
+            records[name].unlink(missing_ok=True)
         return timed(command, cwd=work, env=env)
 
     first = timed(command, cwd=work, env=env)
-    assert record.is_file(), f"no search record at {record}"
+    timed(command, cwd=work, env=env)  # the first build into a new folder makes no page record
+    for name, record in records.items():
+        assert record.is_file(), f"no {name} record at {record}"
     article = sorted((work / "content" / "articles").iterdir())[args.n // 2]
     original = article.read_text(encoding="utf-8")
-    kinds: dict[str, list[Timing]] = {k: [] for k in ("no change, kept", "no change, again",
-                                                      "one edit, kept", "one edit, again")}
+    kinds: dict[str, list[Timing]] = {f"{what}, {way}": [] for what in ("no change", "one edit") for way in forgets}
     try:
         for i in range(args.repeat):
-            kinds["no change, kept"].append(build(False))
-            kinds["no change, again"].append(build(True))
-            for forget in (False, True):
-                article.write_text(original + f"\nOne more sentence, edit {i} {forget}.\n", encoding="utf-8")
-                kinds["one edit, " + ("again" if forget else "kept")].append(build(forget))
+            for way in forgets:
+                kinds[f"no change, {way}"].append(build(way))
+            for way in forgets:
+                article.write_text(original + f"\nOne more sentence, edit {i} {way}.\n", encoding="utf-8")
+                kinds[f"one edit, {way}"].append(build(way))
     finally:
         article.write_text(original, encoding="utf-8")
 
@@ -85,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{statistics.median(t.cpu for t in timings):8.2f}")
     for what in ("no change", "one edit"):
         kept = statistics.median(t.wall for t in kinds[f"{what}, kept"])
+        pages = statistics.median(t.wall for t in kinds[f"{what}, pages"])
         again = statistics.median(t.wall for t in kinds[f"{what}, again"])
-        print(f"{what}: indexing again takes {again / kept:.2f}x the time of keeping the record")
+        print(f"{what}: rendering every page takes {pages / kept:.2f}x the time of keeping both records, "
+              f"indexing again as well {again / kept:.2f}x")
     return 0
 
 

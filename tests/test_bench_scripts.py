@@ -233,11 +233,13 @@ def test_repeat_build_times_each_kind_with_and_without_the_record(
     else:
         assert re.fullmatch(rf"N = 40 articles; first build {number} s; the median of 1 builds of each kind",
                             lines[0]), lines[0]
-        kinds = ("no change, kept", "no change, again", "one edit, kept", "one edit, again")
-        for kind, line in zip(kinds, lines[2:6], strict=True):
+        kinds = [f"{what}, {way}" for what in ("no change", "one edit") for way in ("kept", "pages", "again")]
+        for kind, line in zip(kinds, lines[2:8], strict=True):
             assert re.fullmatch(rf"{kind} +{number} +{number}", line), line
-        for what, line in zip(("no change", "one edit"), lines[6:8], strict=True):
-            assert re.fullmatch(rf"{what}: indexing again takes {number}x the time of keeping the record", line)
+        for what, line in zip(("no change", "one edit"), lines[8:10], strict=True):
+            assert re.fullmatch(rf"{what}: rendering every page takes {number}x the time of keeping both records, "
+                                rf"indexing again as well {number}x", line), line
+        assert len(lines) == 10
 
 
 @pytest.mark.parametrize("again", [False, True])
