@@ -132,10 +132,10 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
 
 def _page_reuse(staging: Staging | None, site: Site, config: SiteConfig) -> page_reuse.PageReuse | None:
     """What a command-line build can keep of the pages it wrote last time (:mod:`page_reuse`):
-    nothing, and no record to keep, when there is no previous output to keep them from."""
+    nothing, and no record to keep, when there is no previous output to link them from."""
     if staging is None:
         return None
-    if staging.previous is None:
+    if staging.previous is None or not staging.links():  # nothing to link pages from
         page_reuse.forget(staging.out_dir)
         return None
     return page_reuse.PageReuse.of(staging.previous, pages_setting(site, config))

@@ -56,11 +56,22 @@ def data_digest(value: Any) -> str:
 
 
 def tree_digest(root: Path) -> str:
-    """Hash of every file under ``root`` (names and bytes), e.g. the templates."""
+    """Hash of every file under ``root`` (names and bytes), e.g. the templates.
+
+    Folders linked into ``root`` are followed, as Jinja follows them to a template
+    (``partials -> ../shared``), each real folder once (a link to an ancestor is no loop)."""
+    files: list[Path] = []
+    seen: set[str] = set()
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders.clear()
+            continue
+        seen.add(real)
+        files.extend(path for name in names if (path := Path(folder, name)).is_file())
     parts: list[str | bytes] = []
-    if root.is_dir():
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            parts.extend((str(path.relative_to(root)), path.read_bytes()))
+    for path in sorted(files):
+        parts.extend((str(path.relative_to(root)), path.read_bytes()))
     return digest(*parts)
 
 

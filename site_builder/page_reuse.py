@@ -7,15 +7,18 @@ it published, and this record in the build's cache directory
 (:func:`cachedir.cache_dir`, never in the project).  For each render job (an
 article's page, a person's pages, a feed, ...) the record keeps a hash of
 everything the job's pages are made from (its inputs, under a hash of the
-templates, the configuration, the build date and the code, :func:`setting`)
-and the identity (inode, size, modification time) of each file it wrote.
+templates, the configuration, the build date and the code,
+:func:`render.pages_setting`), the identity (inode, size, modification time)
+of each file it wrote, and the keys of the Markdown HTML it used, so that
+the disk cache keeps that HTML for the day the job is rendered again.
 
 A job whose hash is the recorded one, and whose files the previous output
 still holds as written, has those files for pages: they are hard-linked into
-the new output instead of being rendered (:meth:`write.Staging.keep`).  Any
-doubt means the job is rendered as always: a record that is missing, cannot
-be read or was made by other code; a file written over or touched since; a
-link that cannot be made.
+the new output instead of being rendered, and each link is checked to be the
+recorded file (:meth:`write.Staging.keep`).  Any doubt means the job is
+rendered as always: a record that is missing, cannot be read, is someone
+else's or was made under another setting; a file written over or touched
+since; a path that is not a page's; a link that cannot be made.
 
 An output folder that did not exist is built without keys and gets no
 record: its build (a fresh clone, a deploy) has nothing to reuse, and the
@@ -28,17 +31,36 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cachedir import cache_dir
+from .cachedir import cache_dir, file_identity, identity_of
+from .search import BUNDLE_DIR
+from .write import MARKER
 
 RECORD = "pages.json"
 """The record's file name in the cache directory of the output."""
 
-FORMAT = 1
+FORMAT = 2
 """The record's format; a record of another is ignored."""
+
+NOT_PAGES = (BUNDLE_DIR, "assets", MARKER)
+"""First parts of output paths that no render job writes: the search index, the copied
+assets, the output's marker (:data:`write.MARKER`)."""
+
+Page = tuple[str, str]
+"""A page of a job: its path in the output, and the identity of its file."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the record keeps of one render job."""
+
+    key: str
+    """The hash of its inputs."""
+    pages: tuple[Page, ...]
+    html: tuple[str, ...]
+    """The keys of the Markdown HTML it used (:attr:`cache.BuildCache.html`)."""
 
 
 @dataclass(frozen=True)
@@ -47,22 +69,21 @@ class PageReuse:
 
     out_dir: Path
     setting: str
-    """The hash of what every page depends on besides its job's inputs (:func:`setting`)."""
-    known: dict[str, tuple[str, tuple[str, ...]]]
-    """Job name -> (its inputs' hash, its pages' paths), for each job of the record whose files
-    the previous output holds as they were written."""
-    made: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    """The same, for this build's jobs, as they are rendered or kept."""
+    """The hash of what every page depends on besides its job's inputs (:func:`render.pages_setting`)."""
+    known: dict[str, Job]
+    """Each job of the record whose files the previous output holds as they were written, by name."""
+    made: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    """This build's jobs as they are rendered or kept: name -> (key, page paths, HTML keys)."""
 
     @classmethod
     def of(cls, out_dir: Path, setting: str) -> PageReuse:
         """The record of the last build into ``out_dir``, trusted only for what still holds."""
         return cls(out_dir, setting, _intact(out_dir, _read(cache_dir(out_dir) / RECORD), setting))
 
-    def unchanged(self, name: str, key: str) -> tuple[str, ...] | None:
-        """The pages of job ``name`` in the previous output, if its inputs' hash was ``key``."""
+    def unchanged(self, name: str, key: str) -> Job | None:
+        """Job ``name`` as the previous build made it, if its inputs' hash was ``key``."""
         known = self.known.get(name)
-        return known[1] if known is not None and known[0] == key else None
+        return known if known is not None and known.key == key else None
 
     def save(self, written: Path) -> None:
         """Record this build's jobs, whose pages are in ``written`` (the staged output, which keeps
@@ -71,8 +92,8 @@ class PageReuse:
         path = cache_dir(self.out_dir) / RECORD
         tmp = path.with_name(f".{RECORD}.{os.getpid()}")
         try:
-            jobs = {name: [key, [[page, _identity(os.lstat(written / page))] for page in pages]]
-                    for name, (key, pages) in self.made.items()}
+            jobs = {name: [key, [[page, file_identity(os.lstat(written / page))] for page in pages], list(html)]
+                    for name, (key, pages, html) in self.made.items()}
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp.write_bytes(json.dumps({"format": FORMAT, "setting": self.setting, "jobs": jobs}).encode("utf-8"))
             os.replace(tmp, path)
@@ -90,60 +111,54 @@ def forget(out_dir: Path) -> None:
 
 
 def _read(path: Path) -> object:
+    """The record at ``path``; None if it is missing, unreadable, or not the current user's."""
     try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        with path.open("rb") as f:
+            if os.fstat(f.fileno()).st_uid != os.getuid():
+                return None
+            return json.loads(f.read())
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
         return None
 
 
-def _intact(out_dir: Path, record: object, setting: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+def _intact(out_dir: Path, record: object, setting: str) -> dict[str, Job]:
     """The jobs of ``record`` made under ``setting`` whose every file is in ``out_dir`` as written."""
     if not isinstance(record, dict) or record.get("format") != FORMAT or record.get("setting") != setting:
         return {}
     jobs = record.get("jobs")
     if not isinstance(jobs, dict):
         return {}
-    known: dict[str, tuple[str, tuple[str, ...]]] = {}
+    known: dict[str, Job] = {}
     claimed: set[str] = set()
     for name, entry in jobs.items():
-        pages = _pages(out_dir, entry)
-        if pages is not None and claimed.isdisjoint(pages):  # two jobs never write one page
-            known[name] = (entry[0], pages)
-            claimed.update(pages)
+        job = _job(out_dir, entry)
+        paths = [path for path, _ in job.pages] if job is not None else []
+        if job is not None and claimed.isdisjoint(paths):  # two jobs never write one page
+            known[name] = job
+            claimed.update(paths)
     return known
 
 
-def _pages(out_dir: Path, entry: object) -> tuple[str, ...] | None:
-    """The paths of a recorded job's pages if each is the file it wrote, else None."""
-    if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
-            and isinstance(entry[1], list) and entry[1]):
+def _job(out_dir: Path, entry: object) -> Job | None:
+    """A recorded job, if it is well formed and each of its files is the one it wrote."""
+    if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
+            and isinstance(entry[1], list) and entry[1] and isinstance(entry[2], list)
+            and all(isinstance(key, str) for key in entry[2])):
         return None
-    pages = []
+    pages: list[Page] = []
     for page in entry[1]:
         if not (isinstance(page, list) and len(page) == 2 and all(isinstance(p, str) for p in page)):
             return None
         path, identity = page
-        if not identity or not _inside(path):
+        if not (identity and _a_page(path) and identity_of(out_dir / path) == identity):
             return None
-        try:
-            if _identity(os.lstat(out_dir / path)) != identity:
-                return None
-        except OSError:
-            return None
-        pages.append(path)
-    return tuple(pages)
+        pages.append((path, identity))
+    return Job(entry[0], tuple(pages), tuple(entry[2]))
 
 
-def _inside(path: str) -> bool:
-    """Whether ``path`` is one an output can have: relative, below the output, no ``..``."""
+def _a_page(path: str) -> bool:
+    """Whether ``path`` is one a render job can write: relative, below the output, no ``..``,
+    outside what the build puts there besides pages."""
     parts = path.split("/")
-    return bool(path) and not path.startswith("/") and all(p not in ("", ".", "..") for p in parts)
-
-
-def _identity(st: os.stat_result) -> str:
-    """Which file this is, as far as a hard link keeps it: inode, size and modification time;
-    empty for anything but a regular file."""
-    if not stat.S_ISREG(st.st_mode):
-        return ""
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
-
+    return (not path.startswith("/") and all(p not in ("", ".", "..") for p in parts)
+            and parts[0] not in NOT_PAGES and "\0" not in path)

@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import format_datetime
 from functools import cached_property
 from itertools import chain, islice
@@ -682,7 +682,7 @@ def render_site(
     warnings: tuple[Diagnostic, ...] = (),
     sink: Callable[[list[Output]], object] | None = None,
     reuse: PageReuse | None = None,
-    keep: Callable[[Sequence[str]], bool] | None = None,
+    keep: Callable[[Sequence[tuple[str, str]]], bool] | None = None,
 ) -> list[Output]:
     """Every output file of the site, in a stable order.
 
@@ -692,7 +692,7 @@ def render_site(
     the only one to get them: none is held, and the list returned is empty.
     With ``reuse`` and ``keep`` as well (a command-line build into an existing
     output), a job whose inputs are those the last build recorded is not
-    rendered: ``keep`` is given the paths of its pages in the previous output.
+    rendered: ``keep`` is given its pages in the previous output (path, file identity).
     """
     cache = cache or BuildCache()
     templates_key = tree_digest(config.templates_dir)
@@ -733,37 +733,53 @@ def render_site(
 
 def pages_setting(site: Site, config: SiteConfig) -> str:
     """A hash of what every page depends on besides its render job's inputs: the templates, the
-    configuration, the build date and the code that renders (:mod:`page_reuse`)."""
-    return data_digest([code_version(), tree_digest(config.templates_dir), config, site.build_date])
+    configuration, the build date and the code that renders (:mod:`page_reuse`).  The folders
+    are hashed as absolute paths: a build given them another way writes the same pages."""
+    folders = {name: getattr(config, name).resolve() for name in ("content_dir", "out_dir", "templates_dir")}
+    return data_digest([code_version(), tree_digest(config.templates_dir), replace(config, **folders),
+                        site.build_date])
 
 
 def _render_or_keep(renderer: Renderer, reuse: PageReuse, sink: Callable[[list[Output]], object],
-                    keep: Callable[[Sequence[str]], bool]) -> tuple[int, int]:
+                    keep: Callable[[Sequence[tuple[str, str]]], bool]) -> tuple[int, int]:
     """Render on every core the jobs whose inputs changed since the build ``reuse`` recorded, and
     keep the pages of the others; record this build's.  Returns (kept, rendered) jobs."""
     jobs = renderer.jobs()
+    html = renderer.cache.html
+    Done = tuple[int, str, list[Output] | None, tuple[str, ...]]
 
-    def task(i: int) -> tuple[int, str, list[Output] | None]:
-        job = jobs[i]
-        key = data_digest(job.inputs)  # hashed in the workers, on every core
-        return i, key, None if reuse.unchanged(job.name, key) is not None else job.run()
+    def run(i: int, key: str) -> Done:
+        """Job ``i`` rendered, with the keys of the Markdown HTML it used (recorded for the disk
+        cache to keep them while the job is kept)."""
+        outer, html.used = html.used, set()
+        try:
+            outputs = jobs[i].run()
+            used = html.used
+        finally:
+            html.used = outer | html.used
+        return i, key, outputs, tuple(sorted(used))
+
+    def task(i: int) -> Done:
+        key = data_digest(jobs[i].inputs)  # hashed in the workers, on every core
+        return (i, key, None, ()) if reuse.unchanged(jobs[i].name, key) is not None else run(i, key)
 
     kept = 0
 
-    def then(result: tuple[int, str, list[Output] | None]) -> None:
+    def then(result: Done) -> None:
         nonlocal kept
-        i, key, outputs = result
-        job = jobs[i]
+        i, key, outputs, used = result
+        name = jobs[i].name
         if outputs is None:
-            paths = reuse.unchanged(job.name, key)
-            if paths is not None and keep(paths):
-                reuse.made[job.name] = (key, paths)
+            known = reuse.unchanged(name, key)
+            if known is not None and keep(known.pages):
+                html.used.update(k for k in known.html if k in html.entries)  # kept on disk for later
+                reuse.made[name] = (key, tuple(path for path, _ in known.pages), known.html)
                 kept += 1
                 return
-            outputs = job.run()  # its pages could not be linked: rendered here after all
+            i, key, outputs, used = run(i, key)  # its pages could not be linked: rendered here after all
+            assert outputs is not None
         sink(outputs)
-        reuse.made[job.name] = (key, tuple(path for path, _ in outputs))
+        reuse.made[name] = (key, tuple(path for path, _ in outputs), used)
 
-    map_recorded(task, len(jobs), (renderer.cache.html,), then=then, keep=False)
+    map_recorded(task, len(jobs), (html,), then=then, keep=False)
     return kept, len(jobs) - kept
-

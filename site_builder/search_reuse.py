@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cachedir import cache_dir, digest
+from .cachedir import cache_dir, digest, file_identity
 from .search_plan import SearchPlan
 
 RECORD = "search.json"
@@ -104,7 +104,7 @@ class Reuse:
     def _read(self) -> object:
         try:
             return json.loads(self.record.read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return None
 
 
@@ -122,7 +122,7 @@ def program_identity(program: Sequence[str]) -> tuple[str, ...] | None:
     settings = sorted(f"{name}={value}" for name, value in os.environ.items() if name.startswith("PAGEFIND_"))
     try:
         files = [f"{name}:{digest(Path(name).read_bytes())}" for name in CONFIG_FILES if os.path.lexists(name)]
-        return (*program, _identity(os.stat(program[0])), *settings, *files)
+        return (*program, file_identity(os.stat(program[0])), *settings, *files)
     except OSError:
         return None
 
@@ -132,7 +132,7 @@ def pages_keys(pages: Sequence[tuple[str, str, os.stat_result]], plan: SearchPla
     their paths and which files they are (inode, size, modification time)."""
     found: list[list[str]] = [[] for _ in plan.globs]
     for section, name, st in pages:
-        found[plan.run_of(name)].append(f"{section}/{name} {_identity(st)}")
+        found[plan.run_of(name)].append(f"{section}/{name} {file_identity(st)}")
     return [digest(*sorted(keys)) for keys in found]
 
 
@@ -140,7 +140,7 @@ def bundle_key(folder: Path) -> str:
     """A key of the files of the bundle in ``folder`` (its later shards are not part of it);
     empty when there is none, OSError when it cannot be read."""
     try:
-        files = sorted(f"{rel} {_identity(st)}" for rel, st in bundle_files(folder))
+        files = sorted(f"{rel} {file_identity(st)}" for rel, st in bundle_files(folder))
     except FileNotFoundError:
         return ""
     return digest(*files) if files else ""
@@ -176,8 +176,3 @@ def bundle_files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
                     yield prefix + entry.name, entry.stat(follow_symlinks=False)
                 elif prefix or not entry.name.startswith("shard-"):
                     folders.append((f"{prefix}{entry.name}/", entry.path))
-
-
-def _identity(st: os.stat_result) -> str:
-    """Which file this is, as far as a hard link keeps it: inode, size and modification time."""
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"

@@ -18,6 +18,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from .cachedir import identity_of
 from .errors import SiteError, SourceLocation, display_path
 
 MARKER = ".site-builder-output"
@@ -162,31 +163,50 @@ class Staging:
                     _write_new(target, data)
         self.count += len(outputs)
 
-    def keep(self, paths: Sequence[str]) -> bool:
-        """Hard-link the previous output's files at ``paths`` into the staging directory, pages
-        whose inputs did not change (:mod:`page_reuse`); whether all could be (if not, none is
-        left, and no path is taken).  The paths are checked as :meth:`add` checks its own."""
+    def keep(self, pages: Sequence[tuple[str, str]]) -> bool:
+        """Hard-link the previous output's files into the staging directory: pages whose inputs
+        did not change (:mod:`page_reuse`), each given as its path and the identity of the file
+        that the previous build wrote there.  Whether all could be, and each link is that file
+        (one written over since it was checked is not); if not, none is left, and no path is
+        taken.  The paths are checked as :meth:`add` checks its own."""
         if self.previous is None:
             return False
+        paths = [path for path, _ in pages]
         check_paths([(path, b"") for path in paths], self._seen)
         made: list[str] = []
         root = str(self.dir)
         try:
-            for path in paths:
+            for path, identity in pages:
                 target = os.path.join(root, path)
                 folder = os.path.dirname(target)
                 if folder not in self._made:
                     os.makedirs(folder, exist_ok=True)
                     self._made.add(folder)
-                os.link(self.previous / path, target)
+                os.link(self.previous / path, target, follow_symlinks=False)
                 made.append(target)
-        except OSError:  # gone since it was checked, another file system: rendered instead
+                if identity_of(Path(target)) != identity:
+                    raise FileNotFoundError(target)  # replaced between the check and the link
+        except OSError:  # gone or replaced since it was checked, another file system: rendered instead
             for target in made:
                 with contextlib.suppress(OSError):
                     os.unlink(target)
             self._seen.difference_update(paths)
             return False
-        self.count += len(paths)
+        self.count += len(pages)
+        return True
+
+    def links(self) -> bool:
+        """Whether a file of the previous output can be hard-linked into the staging directory
+        (not across file systems, nor on one without hard links)."""
+        if self.previous is None:
+            return False
+        probe = self.dir / f".link-{os.getpid()}"
+        try:
+            os.link(self.previous / MARKER, probe, follow_symlinks=False)
+        except OSError:
+            return False
+        with contextlib.suppress(OSError):
+            probe.unlink()
         return True
 
     def publish(self, finish: Callable[[Path], None] | None = None) -> None:

@@ -14,9 +14,10 @@ import pytest
 from sitetools import tree
 from test_editors import EDITS, SIGNIFICANCE, _edit
 
-from site_builder import page_reuse, render
+from site_builder import diskcache, page_reuse, render
 from site_builder.build import BuildResult, build
-from site_builder.cachedir import cache_dir
+from site_builder.cache import tree_digest
+from site_builder.cachedir import cache_dir, identity_of
 from site_builder.config import load_config
 from site_builder.errors import BuildFailed
 
@@ -116,7 +117,8 @@ def test_a_page_changed_in_place_as_it_was_written_is_kept(full_site: Path) -> N
 
 
 @pytest.mark.parametrize("record", [
-    b"", b"not json", b"[]", b'{"format": 99}', b'{"format": 1, "setting": "another", "jobs": {}}',
+    b"", b"not json", b"[]", b'{"format": 99}', b'{"format": 2, "setting": "another", "jobs": {}}',
+    b"[" * 100_000 + b"]" * 100_000,  # nested deeper than the parser's recursion
 ])
 def test_a_record_that_cannot_be_used_renders_every_page(full_site: Path, tmp_path: Path, record: bytes) -> None:
     _build(full_site)
@@ -128,7 +130,15 @@ def test_a_record_that_cannot_be_used_renders_every_page(full_site: Path, tmp_pa
     assert _build(full_site).jobs[1] == 0  # and the record is made again
 
 
-def test_a_record_naming_pages_outside_the_output_or_twice_is_not_followed(full_site: Path, tmp_path: Path) -> None:
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a file to another user takes root")
+def test_someone_elses_record_is_not_read(full_site: Path) -> None:
+    _build(full_site)
+    _build(full_site)
+    os.chown(_record(full_site), 12345, 12345)
+    assert _build(full_site).jobs[0] == 0
+
+
+def test_a_record_naming_what_is_not_a_page_or_a_page_twice_is_not_followed(full_site: Path, tmp_path: Path) -> None:
     _build(full_site)
     _build(full_site)
     outside = full_site / "outside.html"
@@ -136,17 +146,87 @@ def test_a_record_naming_pages_outside_the_output_or_twice_is_not_followed(full_
     record = json.loads(_record(full_site).read_bytes())
     jobs = record["jobs"]
     public = full_site / "public"
-    identity = page_reuse._identity(outside.stat())
-    index_entry = jobs["index"][1][0]
-    jobs["people"][1] = [["../outside.html", identity]]
-    jobs["topics"][1] = [index_entry]  # the home page, claimed by a second job
-    jobs["feed"][1] = [["articles", page_reuse._identity((public / "articles").stat())]]  # a folder
-    jobs["site"][1] = [["/" + str(outside.relative_to("/")), identity]]
+    bundle_file = next(p for p in (public / "pagefind").rglob("*") if p.is_file())
+    wrong = {
+        "people": [["../outside.html", identity_of(outside)]],
+        "topics": jobs["index"][1][:1],  # the home page, claimed by a second job
+        "feed": [["articles", identity_of(public / "articles")]],  # a folder
+        "site": [["/" + str(outside.relative_to("/")), identity_of(outside)]],
+        "person-feed:ales-bialiatski": [[str(bundle_file.relative_to(public)), identity_of(bundle_file)]],
+        "topic-feed:sanctions": [["feed\0.xml", identity_of(public / "feed.xml")]],
+        "topic-feed:civil-society": [["feed\ud800.xml", identity_of(public / "feed.xml")]],
+    }
+    for name, pages in wrong.items():
+        jobs[name][1] = pages
     _record(full_site).write_text(json.dumps(record))
     result = _build(full_site)
-    assert result.jobs[1] == 4  # people, topics, feed, site; the index keeps its home page
+    assert result.jobs[1] == len(wrong)  # the index keeps its home page
     assert tree(public) == _fresh(full_site, tmp_path)
     assert outside.read_text() == "not a page of the site"
+
+
+def test_a_page_replaced_after_the_record_was_checked_is_rendered(
+        full_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dev server, or another build, may replace a page of public/ while this build renders:
+    the link then is not the recorded file, and the page is rendered."""
+    _build(full_site)
+    _build(full_site)
+    page = full_site / "public" / ARTICLE_PAGE
+    checked = page_reuse.PageReuse.of
+
+    def of(out_dir: Path, setting: str) -> page_reuse.PageReuse:
+        reuse = checked(out_dir, setting)
+        other = page.with_name(".other")
+        other.write_bytes(page.read_bytes().replace(b"https://", b"http://127.0.0.1:8000/"))
+        os.replace(other, page)
+        return reuse
+
+    monkeypatch.setattr(page_reuse.PageReuse, "of", of)
+    assert _build(full_site).jobs[1] == 1
+    monkeypatch.undo()
+    assert b"127.0.0.1" not in page.read_bytes()
+    assert tree(full_site / "public") == _fresh(full_site, tmp_path)
+
+
+def test_a_template_in_a_linked_folder_is_part_of_every_pages_inputs(full_site: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "note.html").write_text("<p>version 1</p>")
+    (full_site / "templates" / "partials").symlink_to(shared)
+    (full_site / "templates" / "loop").symlink_to(full_site / "templates")  # followed once, not forever
+    _edit(full_site / "templates/base.html", "</body>", '{% include "partials/note.html" %}</body>')
+    _build(full_site)
+    _build(full_site)
+    before = tree_digest(full_site / "templates")
+    (shared / "note.html").write_text("<p>version 2</p>")
+    assert tree_digest(full_site / "templates") != before
+    assert _build(full_site).jobs[0] == 0
+    assert b"version 2" in (full_site / "public" / ARTICLE_PAGE).read_bytes()
+    assert tree(full_site / "public") == _fresh(full_site, tmp_path)
+
+
+def test_kept_pages_keep_their_markdown_in_the_disk_cache(full_site: Path) -> None:
+    """A kept job converts no Markdown, but the disk cache keeps the HTML it used: the day its
+    pages are rendered again (another date, a template edit), it is not converted again."""
+    _build(full_site)
+    html = diskcache.load(full_site / "public").html.entries.keys()
+    assert html
+    _build(full_site)
+    assert _build(full_site).jobs[1] == 0
+    assert diskcache.load(full_site / "public").html.entries.keys() == html
+
+
+def test_an_output_whose_files_cannot_be_linked_gets_no_record(
+        full_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system without hard links every page is rendered, on every core, as before."""
+    def link(*args: object, **kwargs: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", link)
+    for _ in range(3):
+        assert _build(full_site).jobs[0] == 0
+        assert not _record(full_site).exists()
+    assert tree(full_site / "public") == _fresh(full_site, tmp_path)
 
 
 def test_a_page_that_cannot_be_linked_is_rendered(
@@ -155,10 +235,10 @@ def test_a_page_that_cannot_be_linked_is_rendered(
     _build(full_site)
     real_link = os.link
 
-    def link(source: os.PathLike[str] | str, target: os.PathLike[str] | str) -> None:
+    def link(source: os.PathLike[str] | str, target: os.PathLike[str] | str, **kwargs: bool) -> None:
         if str(target).endswith("index.html"):
             raise OSError(18, "Invalid cross-device link")
-        real_link(source, target)
+        real_link(source, target, **kwargs)
 
     monkeypatch.setattr(os, "link", link)
     result = _build(full_site)

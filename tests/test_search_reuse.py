@@ -273,13 +273,13 @@ def test_a_bundle_that_cannot_be_linked_is_made_again(
     real_link = os.link
     made: list[str] = []
 
-    def link_some(source: str | Path, target: str | Path) -> None:
+    def link_some(source: str | Path, target: str | Path, **kwargs: bool) -> None:
         """The bundle's first file links; the next cannot (pages and assets link as ever)."""
         if f"/{search.BUNDLE_DIR}/" in str(target):
             if made:
                 raise OSError(18, "Invalid cross-device link")
             made.append(str(target))
-        real_link(source, target)
+        real_link(source, target, **kwargs)
 
     previous = public / search.BUNDLE_DIR
     kept = tmp_path / "previous-bundle"  # a second name for each file of the published bundle
