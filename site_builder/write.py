@@ -154,11 +154,7 @@ class Staging:
         root = str(self.dir)
         with self._as_site_error():
             for path, data in outputs:
-                target = os.path.join(root, path)
-                folder = os.path.dirname(target)
-                if folder not in self._made:
-                    os.makedirs(folder, exist_ok=True)
-                    self._made.add(folder)
+                target = self._target(root, path)
                 if self.previous is None or not _link_unchanged(self.previous / path, Path(target), data):
                     _write_new(target, data)
         self.count += len(outputs)
@@ -177,11 +173,7 @@ class Staging:
         root = str(self.dir)
         try:
             for path, identity in pages:
-                target = os.path.join(root, path)
-                folder = os.path.dirname(target)
-                if folder not in self._made:
-                    os.makedirs(folder, exist_ok=True)
-                    self._made.add(folder)
+                target = self._target(root, path)
                 os.link(self.previous / path, target, follow_symlinks=False)
                 made.append(target)
                 if identity_of(Path(target)) != identity:
@@ -194,6 +186,15 @@ class Staging:
             return False
         self.count += len(pages)
         return True
+
+    def _target(self, root: str, path: str) -> str:
+        """Where ``path`` goes under ``root`` (the staging directory), its folder made once."""
+        target = os.path.join(root, path)
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        return target
 
     def links(self) -> bool:
         """Whether a file of the previous output can be hard-linked into the staging directory
