@@ -118,7 +118,7 @@ def index_site(site_dir: Path, bundle: Path | None = None, background: bool = Fa
     program = WRAPPER if background else pagefind_program()
     records = _records(pages, plan) if reuse else []
     kept = reuse.kept(records) if reuse and records else [False] * len(runs)
-    todo = [(run, pages) for run, pages, keep in zip(runs, plan.pages, kept, strict=True)
+    todo = [(run, count) for run, count, keep in zip(runs, plan.pages, kept, strict=True)
             if not (keep and reuse and search_reuse.link_bundle(reuse.previous / run[1], bundle_dir / run[1]))]
     try:
         if todo:
