@@ -54,7 +54,7 @@ Page = tuple[str, str]
 
 
 @dataclass(frozen=True)
-class Job:
+class Recorded:
     """What the record keeps of one render job."""
 
     key: str
@@ -71,17 +71,18 @@ class PageReuse:
     out_dir: Path
     setting: str
     """The hash of what every page depends on besides its job's inputs (:func:`render.pages_setting`)."""
-    known: dict[str, Job]
+    known: dict[str, Recorded]
     """Each job of the record whose files the previous output holds as they were written, by name."""
-    made: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
-    """This build's jobs as they are rendered or kept: name -> (key, page paths, HTML keys)."""
+    made: dict[str, Recorded] = field(default_factory=dict)
+    """This build's jobs as they are rendered or kept, by name; the identity of a page just
+    written is empty, and found when the record is saved."""
 
     @classmethod
     def of(cls, out_dir: Path, setting: str) -> PageReuse:
         """The record of the last build into ``out_dir``, trusted only for what still holds."""
         return cls(out_dir, setting, _intact(out_dir, _read(cache_dir(out_dir) / RECORD), setting))
 
-    def unchanged(self, name: str, key: str) -> Job | None:
+    def unchanged(self, name: str, key: str) -> Recorded | None:
         """Job ``name`` as the previous build made it, if its inputs' hash was ``key``."""
         known = self.known.get(name)
         return known if known is not None and known.key == key else None
@@ -93,8 +94,9 @@ class PageReuse:
         path = cache_dir(self.out_dir) / RECORD
         tmp = path.with_name(f".{RECORD}.{os.getpid()}")
         try:
-            jobs = {name: [key, [[page, file_identity(os.lstat(written / page))] for page in pages], list(html)]
-                    for name, (key, pages, html) in self.made.items()}
+            jobs = {name: [job.key, [[page, identity or file_identity(os.lstat(written / page))]
+                                     for page, identity in job.pages], list(job.html)]
+                    for name, job in self.made.items()}
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp.write_bytes(json.dumps({"format": FORMAT, "setting": self.setting, "jobs": jobs}).encode("utf-8"))
             os.replace(tmp, path)
@@ -122,25 +124,27 @@ def _read(path: Path) -> object:
         return None
 
 
-def _intact(out_dir: Path, record: object, setting: str) -> dict[str, Job]:
+def _intact(out_dir: Path, record: object, setting: str) -> dict[str, Recorded]:
     """The jobs of ``record`` made under ``setting`` whose every file is in ``out_dir`` as written."""
     if not isinstance(record, dict) or record.get("format") != FORMAT or record.get("setting") != setting:
         return {}
     jobs = record.get("jobs")
     if not isinstance(jobs, dict):
         return {}
-    known: dict[str, Job] = {}
+    known: dict[str, Recorded] = {}
     claimed: set[str] = set()
     for name, entry in jobs.items():
         job = _job(out_dir, entry)
-        paths = [path for path, _ in job.pages] if job is not None else []
-        if job is not None and claimed.isdisjoint(paths):  # two jobs never write one page
+        if job is None:
+            continue
+        paths = [path for path, _ in job.pages]
+        if claimed.isdisjoint(paths):  # two jobs never write one page
             known[name] = job
             claimed.update(paths)
     return known
 
 
-def _job(out_dir: Path, entry: object) -> Job | None:
+def _job(out_dir: Path, entry: object) -> Recorded | None:
     """A recorded job, if it is well formed and each of its files is the one it wrote."""
     if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
             and isinstance(entry[1], list) and entry[1] and isinstance(entry[2], list)
@@ -154,7 +158,7 @@ def _job(out_dir: Path, entry: object) -> Job | None:
         if not (identity and _a_page(path) and identity_of(out_dir / path) == identity):
             return None
         pages.append((path, identity))
-    return Job(entry[0], tuple(pages), tuple(entry[2]))
+    return Recorded(entry[0], tuple(pages), tuple(entry[2]))
 
 
 def _a_page(path: str) -> bool:

@@ -34,7 +34,7 @@ from .index import Page, paginate
 from .linking import person_links
 from .markdown import render_markdown
 from .model import Article, Change, NameHits, Person, Site, Topic
-from .page_reuse import PageReuse
+from .page_reuse import PageReuse, Recorded
 from .parallel import map_recorded
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -773,13 +773,13 @@ def _render_or_keep(renderer: Renderer, reuse: PageReuse, sink: Callable[[list[O
             known = reuse.unchanged(name, key)
             if known is not None and keep(known.pages):
                 html.used.update(k for k in known.html if k in html.entries)  # kept on disk for later
-                reuse.made[name] = (key, tuple(path for path, _ in known.pages), known.html)
+                reuse.made[name] = known  # each link checked to be the recorded file
                 kept += 1
                 return
             i, key, outputs, used = run(i, key)  # its pages could not be linked: rendered here after all
             assert outputs is not None
         sink(outputs)
-        reuse.made[name] = (key, tuple(path for path, _ in outputs), used)
+        reuse.made[name] = Recorded(key, tuple((path, "") for path, _ in outputs), used)
 
     map_recorded(task, len(jobs), (html,), then=then, keep=False)
     return kept, len(jobs) - kept

@@ -57,6 +57,7 @@ def test_a_build_run_again_keeps_every_unchanged_page(full_site: Path, tmp_path:
     assert third.files == first.files
     assert _inodes(full_site / "public") == before
     assert tree(full_site / "public") == _fresh(full_site, tmp_path)
+    assert _build(full_site).jobs == (jobs, 0)  # what a kept job records keeps it the next time too
 
 
 def test_command_line_builds_equal_fresh_builds_edit_after_edit(full_site: Path, tmp_path: Path) -> None:
