@@ -22,7 +22,7 @@ since; a path that is not a page's; a link that cannot be made.
 
 An output folder that did not exist is built without keys and gets no
 record: its build (a fresh clone, a deploy) has nothing to reuse, and the
-keys would cost it about 0.7 s of CPU at 5,000 articles, some 7% of its
+keys would cost it about 1 s of CPU at 5,000 articles, some 10% of its
 render's (PERFORMANCE.md, "Thirtieth session").  The next build into it hashes
 every job and writes the record; the builds after that reuse it.
 """
