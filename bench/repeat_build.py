@@ -24,6 +24,12 @@ of the shard no save touched, "again" makes it ignore the record (``Reuse.kept``
 answering no, in this process).  (The dev server keeps its pages in memory and
 has no page record.)
 
+With ``--start``, ``site-builder serve`` itself, started over and over on one port:
+the time from its start to its "serving" line (the first build written and
+indexed), with the disk cache the last server left when it was stopped (SIGTERM,
+which it takes as Ctrl+C) and with that cache deleted first, interleaved; and how long each took to stop
+(the warm one saves its cache then).
+
 Each command-line build is the ``site-builder`` program, in a private ``XDG_CACHE_HOME`` that
 holds its disk cache and the records, timed with ``build_bench.timed``; the table
 gives the median wall and CPU seconds, and the ratios of "pages" and "again" to
@@ -52,9 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed builds of each kind (default 3)")
     parser.add_argument("--serve", action="store_true", help="time the dev server's background index instead")
+    parser.add_argument("--start", action="store_true", help="time the dev server's start instead")
     args = parser.parse_args(argv)
     if args.serve:
         return serve(args.n, args.repeat)
+    if args.start:
+        return start(args.n, args.repeat)
 
     work = fresh_corpus(f"repeat-n{args.n}", args.n)
     out = work / "public"
@@ -144,6 +153,59 @@ def serve(n: int, repeat: int) -> int:
               + ", ".join(f"{t:.2f}" for t in times))
     print(f"indexing again takes {statistics.median(walls['again']) / statistics.median(walls['kept']):.2f}x "
           "the time of keeping the record")
+    return 0
+
+
+def start(n: int, repeat: int) -> int:
+    """``site-builder serve`` from its start to its first page served, with and without the disk cache."""
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    from site_builder import diskcache
+
+    work = fresh_corpus(f"repeat-start-n{n}", n)
+    os.environ["XDG_CACHE_HOME"] = str(work / ".xdg-cache")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1765584000")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])  # one port for every run: it is the base URL of the pages cached
+    out = work / "public"
+    command = [sys.executable, "-m", "site_builder", "serve", "--port", str(port), "--content",
+               str(work / "content"), "--out", str(out), "--templates", str(ROOT / "templates")]
+    cache_file = cache_dir(out) / diskcache.FILENAME
+
+    def run(warm: bool) -> tuple[float, float]:
+        if not warm:
+            cache_file.unlink(missing_ok=True)
+        os.sync()
+        begin = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert proc.stdout is not None
+        said = []
+        for line in proc.stdout:
+            said.append(line.decode())
+            if line.startswith(b"serving "):
+                break
+        else:
+            raise SystemExit("site-builder serve stopped before serving:\n" + "".join(said))
+        started = time.perf_counter()
+        proc.send_signal(signal.SIGTERM)  # as Ctrl+C (a SIGINT is ignored where this runs in the background)
+        proc.communicate(timeout=600)
+        return started - begin, time.perf_counter() - started
+
+    walls: dict[str, list[tuple[float, float]]] = {"with the disk cache": [], "without": []}
+    for _ in range(repeat):
+        walls["without"].append(run(False))  # stopped, it leaves the cache the next start reads
+        walls["with the disk cache"].append(run(True))
+    print(f"N = {n} articles, site-builder serve; the median of {repeat} starts of each kind")
+    for kind, times in walls.items():
+        print(f"start to serving, {kind:19}: median {statistics.median(t for t, _ in times):.2f} s of "
+              + ", ".join(f"{t:.2f}" for t, _ in times) + f"; stop {statistics.median(s for _, s in times):.2f} s")
+    cold = statistics.median(t for t, _ in walls["without"])
+    warm = statistics.median(t for t, _ in walls["with the disk cache"])
+    print(f"starting without the disk cache takes {cold / warm:.2f}x the time of starting with it")
     return 0
 
 

@@ -1,9 +1,11 @@
 """The build cache on disk, so that one ``site-builder build`` helps the next.
 
-The dev server keeps its :class:`BuildCache` in memory; a command-line build
-starts from nothing.  Saving the cleaned and enriched articles and the
-Markdown HTML between builds means an unchanged article is neither cleaned
-nor enriched nor converted to HTML again.
+The dev server keeps its :class:`BuildCache` in memory between saves; a
+process starts from nothing.  Saving the cleaned and enriched articles and
+the Markdown HTML between builds means an unchanged article is neither
+cleaned nor enriched nor converted to HTML again.  Each ``site-builder
+build`` loads and saves the cache of its output folder; the dev server
+loads it when it starts and saves its own when it stops (:mod:`serve`).
 
 The cache lives in the user's cache directory (``$XDG_CACHE_HOME`` or
 ``~/.cache``, under ``site-builder/<hash of the output path>``), never in

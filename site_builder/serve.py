@@ -4,6 +4,11 @@ livereload watches ``content/``, ``templates/`` and the config and calls
 :func:`rebuild`; the browser reloads when it finishes.  A failed rebuild
 keeps the last good build on disk and makes every page show the errors
 (file, line, message) instead, until the next good save.
+
+The server starts from the disk cache of the output folder (:mod:`diskcache`,
+the one ``site-builder build`` keeps), so its first build cleans only the
+articles changed since the last build or server, and it leaves its own cache
+there when it stops.
 """
 
 from __future__ import annotations
@@ -11,11 +16,14 @@ from __future__ import annotations
 import gc
 import html
 import mimetypes
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import diskcache
 from .build import build
 from .cache import BuildCache, FilesState, same_files, tree_signature
 from .config import SiteConfig, load_config
@@ -83,6 +91,20 @@ class DevState:
             count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
             print("\n".join([*errors, f"{count}; the last good site is still served"]), file=sys.stderr, flush=True)
         self.errors = errors
+
+    @classmethod
+    def starting(cls, config: SiteConfig, env: Mapping[str, str]) -> DevState:
+        """The state of a server that starts now: with the cache the last build or server of
+        the same output folder left on disk, so that its first build redoes only what changed."""
+        return cls(config, env, cache=diskcache.load(config.out_dir))
+
+    def save_cache(self) -> None:
+        """Leave the cache on disk for the next build or server (when the server stops).
+
+        Only after a good build: its sweep has dropped what the site no longer uses,
+        where a failed one may have left entries of every broken save since."""
+        if self.builds and not self.errors:
+            diskcache.save(self.config.out_dir, self.cache)
 
     def wait(self) -> None:
         """Return once the search index is up to date with the last rebuild."""
@@ -157,9 +179,10 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
     from livereload import Server
 
     base = f"http://{host}:{port}"
-    state = DevState(load_config(config.content_dir, config.out_dir, config.templates_dir, base,
-                                 config.drafts, env), env)
+    state = DevState.starting(load_config(config.content_dir, config.out_dir, config.templates_dir, base,
+                                          config.drafts, env), env)
     state.rebuild()
+
     class CspFriendlyServer(Server):  # type: ignore[misc]
         """livereload injects an inline <script>, which our pages' CSP forbids:
         inject the same-origin script file it would load instead."""
@@ -184,7 +207,25 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
         server.watch(str(path), delay="forever")  # for livereload's log only: source_watcher decides
     print(f"serving {base}/ (Ctrl+C to stop)")
     try:
+        stop_on_sigterm()
         server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)
-    finally:
+    finally:  # Ctrl+C, or a SIGTERM (stop_on_sigterm)
         state.close()
+        state.save_cache()
     return 0
+
+
+def stop_on_sigterm() -> None:
+    """Make SIGTERM (``kill``, a process manager) stop the server as Ctrl+C does: through its
+    ``finally``, which stops the indexer and leaves the cache on disk.  Pool workers forked
+    later inherit the handler; they die of the signal as before."""
+    server = os.getpid()
+
+    def stop(signum: int, frame: Any) -> None:
+        if os.getpid() != server:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)

@@ -213,6 +213,18 @@ def test_search_ranking_reports_each_way_of_searching(capsys: pytest.CaptureFixt
     assert re.fullmatch(r"\d+ people", lines[5])
 
 
+def test_repeat_build_times_the_dev_servers_start_with_and_without_the_disk_cache(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", os.environ["XDG_CACHE_HOME"])  # the script sets its own: put it back
+    assert _script("repeat_build").main(["--n", "40", "--repeat", "1", "--start"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    number = r"\d+\.\d+"
+    assert lines[0] == "N = 40 articles, site-builder serve; the median of 1 starts of each kind"
+    for kind, line in zip(("with the disk cache", "without            "), lines[1:3], strict=True):
+        assert re.fullmatch(rf"start to serving, {kind}: median {number} s of {number}; stop {number} s", line), line
+    assert re.fullmatch(rf"starting without the disk cache takes {number}x the time of starting with it", lines[3])
+
+
 @pytest.mark.parametrize("serve", [False, True])
 def test_repeat_build_times_each_kind_with_and_without_the_record(
         serve: bool, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ import functools
 import gc
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -501,6 +502,118 @@ def test_the_dev_server_does_not_rebuild_when_a_save_settles(full_site: Path, mo
     finally:
         state.close()
         gc.unfreeze()  # the dev server froze its first build's objects
+
+
+def _served(root: Path, out: str, starting: bool, base_url: str = "http://127.0.0.1:8000") -> Any:
+    """A dev server's state over ``root``, into ``root/out``, as ``serve`` makes it (``starting``:
+    with the disk cache) or with an empty cache."""
+    from site_builder.serve import DevState
+
+    env = {"SOURCE_DATE_EPOCH": "1765584000"}
+    config = load_config(root / "content", out_dir=root / out, templates_dir=root / "templates",
+                         base_url=base_url, env=env)
+    return DevState.starting(config, env) if starting else DevState(config, env)
+
+
+def test_the_dev_server_starts_from_the_disk_cache_and_leaves_its_own(
+        full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting ``serve`` after a build (or another server) cleans only what changed since, and
+    stopping it leaves its cache for the next build: the same pages as from nothing."""
+    _serial(monkeypatch)  # every clean in this process, where it is counted
+    calls: list[str] = []
+    real = build_module.clean_markdown
+    monkeypatch.setattr(build_module, "clean_markdown", lambda *a, **k: calls.append("clean") or real(*a, **k))
+    _build(full_site, "public")
+    assert len(calls) == 5
+    calls.clear()
+    fresh, warm = _served(full_site, "fresh/public", False), _served(full_site, "public", True)
+    try:
+        assert fresh.rebuild() and len(calls) == 5  # an empty cache cleans every article
+        calls.clear()
+        assert warm.rebuild() and calls == []  # the build's cache: nothing cleaned again
+        assert tree(full_site / "public") == tree(full_site / "fresh/public")
+        article = sorted((full_site / "content/articles").glob("*.md"))[0]
+        article.write_text(article.read_text() + "\nteh end.\n")
+        time.sleep(0.01)
+        assert warm.rebuild() and calls == ["clean"]
+        warm.close()
+        warm.save_cache()  # as the server does when it stops
+        assert _build(full_site, "public").changes and calls == ["clean"]  # the edit was in the saved cache
+        again = _served(full_site, "public", True)
+        try:
+            assert again.rebuild() and calls == ["clean"]
+        finally:
+            again.close()
+    finally:
+        fresh.close()
+        warm.close()
+        gc.unfreeze()  # the dev servers froze their first build's objects
+
+
+def test_a_dev_server_whose_last_build_failed_leaves_the_cache_as_it_was(full_site: Path) -> None:
+    """Only a good build sweeps the cache down to what the site uses: after a failed one it
+    would hold every broken save's entries, so nothing is saved."""
+    _build(full_site, "public")
+    cache_file = diskcache.cache_dir(full_site / "public") / diskcache.FILENAME
+    saved = cache_file.read_bytes()
+    state = _served(full_site, "public", True)
+    try:
+        assert state.rebuild()
+        article = sorted((full_site / "content/articles").glob("*.md"))[0]
+        article.write_text(article.read_text().replace("date: ", "date: 2025-13-45\nold_date: ", 1))
+        time.sleep(0.01)
+        assert not state.rebuild() and state.errors
+        state.close()
+        state.save_cache()
+        assert cache_file.read_bytes() == saved
+    finally:
+        state.close()
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_the_serve_program_leaves_its_cache_when_stopped(full_site: Path, stop: signal.Signals) -> None:
+    """``site-builder serve`` stopped by Ctrl+C or by ``kill`` saves the cache it built, made
+    with its own address as the base URL (nothing was built into this folder before)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    out = full_site / "public"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--port", str(port), "--content",
+         str(full_site / "content"), "--templates", str(full_site / "templates"), "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, SOURCE_DATE_EPOCH="1765584000"),
+        # Ctrl+C as a terminal delivers it, even where this suite runs with SIGINT ignored (in the background)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the server did not answer"
+                time.sleep(0.2)
+        assert not diskcache.load(out).cleaned.entries  # nothing saved while it runs
+        proc.send_signal(stop)
+        said = proc.communicate(timeout=60)[0].decode()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert "Traceback" not in said, said
+    loaded = diskcache.load(out)
+    assert len(loaded.cleaned.entries) == len(loaded.enriched.entries) == 5
+    state = _served(full_site, "served", False, f"http://127.0.0.1:{port}")  # what it built, from nothing
+    try:
+        assert state.rebuild()
+        for memo in ("cleaned", "enriched", "html"):
+            assert getattr(loaded, memo).entries.keys() == getattr(state.cache, memo).entries.keys(), memo
+    finally:
+        state.close()
+        gc.unfreeze()
 
 
 def test_file_memo_rereads_changed_and_recent_files(tmp_path: Path) -> None:
