@@ -32,12 +32,18 @@ def check_paths(outputs: Iterable[tuple[str, bytes]], seen: set[str] | None = No
     """
     seen = set() if seen is None else seen
     for path, _ in outputs:
-        parts = [part for part in path.split("/") if part not in ("", ".")]
-        if path.startswith("/") or ".." in parts or not parts:
+        file = _file(path)
+        if path.startswith("/") or not file or ".." in file.split("/"):
             raise SiteError(None, "output", f"refusing to write outside the output directory: {path!r}")
-        if path in seen:
+        if file in seen:
             raise SiteError(None, "output", f"two pages claim the same path: {path}")
-        seen.add(path)
+        seen.add(file)
+
+
+def _file(path: str) -> str:
+    """The file an output path names: ``a//b`` and ``a/./b`` are both ``a/b``, which is what
+    :func:`check_paths` keeps in ``seen``."""
+    return "/".join(part for part in path.split("/") if part not in ("", "."))
 
 
 def check_out_dir(out_dir: Path, protected: Iterable[Path]) -> None:
@@ -182,7 +188,7 @@ class Staging:
             for target in made:
                 with contextlib.suppress(OSError):
                     os.unlink(target)
-            self._seen.difference_update(paths)
+            self._seen.difference_update(_file(path) for path in paths)
             return False
         self.count += len(pages)
         return True
@@ -330,12 +336,15 @@ def _beside(out_dir: Path) -> tuple[Path, Path]:
     return beside(out_dir, "staging"), beside(out_dir, "old")
 
 
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+"""A new file, never one already there: a staged page that is a hard link to the published
+site's file (kept, or unchanged) must never be written through."""
 
 
 def _write_new(path: str, data: bytes) -> None:
     """``Path(path).write_bytes(data)`` without the file object: three system calls, not five,
-    and none of the buffering a single write does not need (15 µs a page less)."""
+    and none of the buffering a single write does not need (15 µs a page less).  The file
+    must not exist (:data:`_NEW_FILE`)."""
     fd = os.open(path, _NEW_FILE, 0o666)
     try:
         view = memoryview(data)

@@ -311,6 +311,36 @@ def test_write_refuses_escaping_and_duplicate_paths(tmp_path: Path) -> None:
     assert (out / "index.html").read_bytes() == b"keep"
 
 
+@pytest.mark.parametrize("twin", ["a//index.html", "a/./index.html", "./a/index.html", "a/index.html/"])
+def test_write_refuses_one_file_named_two_ways(tmp_path: Path, twin: str) -> None:
+    """Two spellings of one file are two pages claiming it: the second would overwrite the first."""
+    out = tmp_path / "public"
+    write_site([("index.html", b"keep")], out, None)
+    with pytest.raises(SiteError, match="two pages claim the same path"):
+        write_site([("a/index.html", b"one"), (twin, b"two")], out, None)
+    assert (out / "index.html").read_bytes() == b"keep"
+
+
+def test_a_staged_file_is_never_written_through_a_link_to_the_published_site(tmp_path: Path) -> None:
+    """An unchanged page is staged as a hard link to the published file; should anything write
+    that path again, it must fail rather than change the published site in place."""
+    from site_builder.write import Staging
+
+    out = tmp_path / "public"
+    write_site([("a/index.html", b"one")], out, None)
+    published = (out / "a/index.html").stat()
+    staging = Staging(out, None)
+    try:
+        staging.add([("a/index.html", b"one")])  # unchanged: linked, not written
+        assert (staging.dir / "a/index.html").stat().st_ino == published.st_ino
+        staging._seen.clear()  # as if a path check had let the same file through twice
+        with pytest.raises(SiteError, match="cannot write the site"):
+            staging.add([("a/index.html", b"two")])
+    finally:
+        staging.discard()
+    assert (out / "a/index.html").read_bytes() == b"one"
+
+
 @pytest.mark.parametrize("lead", ["", "Intro.\n\n", "Intro.\n"])
 @pytest.mark.parametrize("depth", range(1, 26))
 @pytest.mark.parametrize("style", ["quote", "list", "ordered", "inline-list"])
