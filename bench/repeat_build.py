@@ -25,10 +25,14 @@ answering no, in this process).  (The dev server keeps its pages in memory and
 has no page record.)
 
 With ``--start``, ``site-builder serve`` itself, started over and over on one port:
-the time from its start to its "serving" line (the first build written and
-indexed), with the disk cache the last server left when it was stopped (SIGTERM,
-which it takes as Ctrl+C) and with that cache deleted first, interleaved; and how long each took to stop
-(the warm one saves its cache then).
+the time from its start to its "serving" line (its first build written; the
+search index follows in the background), interleaved: with the disk cache the
+last server left when it was stopped (SIGTERM, which it takes as Ctrl+C), with
+that cache deleted first, and right after a ``site-builder build`` (untimed) into
+the same folder, an editor's ``make site`` then ``make serve`` (the build's pages
+and index are for the production base URL, so the server writes all its pages
+and indexes them anew); and how long each server took to stop (it saves its
+cache then).
 
 Each command-line build is the ``site-builder`` program, in a private ``XDG_CACHE_HOME`` that
 holds its disk cache and the records, timed with ``build_bench.timed``; the table
@@ -176,9 +180,14 @@ def start(n: int, repeat: int) -> int:
                str(work / "content"), "--out", str(out), "--templates", str(ROOT / "templates")]
     cache_file = cache_dir(out) / diskcache.FILENAME
 
-    def run(warm: bool) -> tuple[float, float]:
+    build = [sys.executable, "-m", "site_builder", "build", "--content", str(work / "content"),
+             "--out", str(out), "--templates", str(ROOT / "templates")]
+
+    def run(warm: bool, after_build: bool = False) -> tuple[float, float]:
         if not warm:
             cache_file.unlink(missing_ok=True)
+        if after_build:
+            subprocess.run(build, cwd=work, env=env, check=True, stdout=subprocess.DEVNULL)
         os.sync()
         begin = time.perf_counter()
         proc = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -195,10 +204,11 @@ def start(n: int, repeat: int) -> int:
         proc.communicate(timeout=600)
         return started - begin, time.perf_counter() - started
 
-    walls: dict[str, list[tuple[float, float]]] = {"with the disk cache": [], "without": []}
+    walls: dict[str, list[tuple[float, float]]] = {"with the disk cache": [], "without": [], "after a build": []}
     for _ in range(repeat):
         walls["without"].append(run(False))  # stopped, it leaves the cache the next start reads
         walls["with the disk cache"].append(run(True))
+        walls["after a build"].append(run(True, after_build=True))
     print(f"N = {n} articles, site-builder serve; the median of {repeat} starts of each kind")
     for kind, times in walls.items():
         print(f"start to serving, {kind:19}: median {statistics.median(t for t, _ in times):.2f} s of "

@@ -11,8 +11,10 @@ build, so a failed rebuild still leaves the last good site as it was.
 The search index is the slowest step and only the search page needs it, so
 it is rebuilt in a background thread after each save, beside the live site,
 and swapped in when ready; until then the previous index keeps answering.
-The first build of a session writes everything, index included, as
-``site-builder build`` does.
+The first build of a session writes a whole new tree, as ``site-builder
+build`` does, with the search index the output folder already had (by hard
+links): the editor's first page is served without waiting for Pagefind, and
+the index of the new pages follows in the background, as after a save.
 """
 
 from __future__ import annotations
@@ -33,6 +35,26 @@ from .search import BUNDLE_DIR, indexer_for
 from .write import MARKER, beside, same_mode, write_site
 
 Output = tuple[str, bytes]
+
+
+def _with_search_of(out_dir: Path) -> Callable[[Path], None]:
+    """What finishes the first write of a session: the search index ``out_dir`` holds now (the
+    last build's or server's, if it is ours), hard-linked into the staged site, so that search
+    answers from it until the background index of the new pages is swapped in.  If it cannot
+    be linked whole, the new site has none until then."""
+    def finish(staged: Path) -> None:
+        previous, target = out_dir / BUNDLE_DIR, staged / BUNDLE_DIR
+        if not (out_dir / MARKER).is_file() or not previous.is_dir() or previous.is_symlink():
+            return
+        try:
+            for folder, _, files in os.walk(previous):
+                into = target / os.path.relpath(folder, previous)
+                into.mkdir(parents=True, exist_ok=True)
+                for name in files:
+                    os.link(os.path.join(folder, name), into / name, follow_symlinks=False)
+        except OSError:  # another file system, too many links: no index until the new one
+            shutil.rmtree(target, ignore_errors=True)
+    return finish
 
 
 def _beside(target: Path) -> Path:
@@ -64,17 +86,21 @@ class LiveOutput:
     _indexer: int | None = None
     """Process group of the indexer while it runs."""
     _paused: bool = False
+    _closing: bool = False
+    """Set by :meth:`close`: an indexer ended by it has not failed."""
 
     def publish(self, outputs: Sequence[Output]) -> None:
         """Make ``out_dir`` hold exactly ``outputs`` (plus assets and the search index)."""
+        self._closing = False  # building again after close(), as tests do
         if not self.written or self._marker() != self.marker:
             # First build, or the folder is no longer the one written last (a command-line
             # build swapped its own tree in, made with the production base URL): all again.
             self.wait()
-            write_site(list(outputs), self.out_dir, self.assets, finish=indexer_for(self.out_dir))
+            write_site(list(outputs), self.out_dir, self.assets, finish=_with_search_of(self.out_dir))
             self.written = dict(outputs)
             self.assets_signature = tree_signature(self.assets)
             self.marker = self._marker()
+            self._schedule_search()
             return
         try:
             changed = self._update(outputs)
@@ -183,9 +209,11 @@ class LiveOutput:
             index = self.index or indexer_for(self.out_dir, background=True)
             index(self.out_dir, fresh, running=self._running)
         except SiteError as err:
+            shutil.rmtree(fresh, ignore_errors=True)
+            if self._closing:
+                return  # ended by close(): the server is stopping, nothing failed
             self.search_error = err.format()
             print(f"search index not updated: {self.search_error}", file=sys.stderr, flush=True)
-            shutil.rmtree(fresh, ignore_errors=True)
             return
         if not fresh.is_dir():
             return  # ended without an index (the server is shutting down)
@@ -199,7 +227,9 @@ class LiveOutput:
     def _running(self, group: int | None) -> None:
         with self._lock:
             self._indexer = group
-            if group is not None and self._paused:
+            if group is not None and self._closing:
+                self._signal(signal.SIGTERM)  # started as the server stopped: it would outlive it
+            elif group is not None and self._paused:
                 self._signal(signal.SIGSTOP)
 
     def _signal(self, sig: signal.Signals) -> None:
@@ -232,6 +262,7 @@ class LiveOutput:
         with self._lock:
             self._pending = False
             self._paused = False
+            self._closing = True
             self._signal(signal.SIGCONT)
             self._signal(signal.SIGTERM)
 

@@ -205,9 +205,9 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
     server = CspFriendlyServer(make_app(state), watcher=source_watcher(on_change))
     for path in (config.content_dir, config.templates_dir):
         server.watch(str(path), delay="forever")  # for livereload's log only: source_watcher decides
-    print(f"serving {base}/ (Ctrl+C to stop)")
     try:
-        stop_on_sigterm()
+        stop_on_sigterm()  # before the line that tells a waiting process it may stop the server
+        print(f"serving {base}/ (Ctrl+C to stop)")
         server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)
     finally:  # Ctrl+C, or a SIGTERM (stop_on_sigterm)
         state.close()

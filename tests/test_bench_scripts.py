@@ -220,9 +220,10 @@ def test_repeat_build_times_the_dev_servers_start_with_and_without_the_disk_cach
     lines = capsys.readouterr().out.splitlines()
     number = r"\d+\.\d+"
     assert lines[0] == "N = 40 articles, site-builder serve; the median of 1 starts of each kind"
-    for kind, line in zip(("with the disk cache", "without            "), lines[1:3], strict=True):
+    kinds = ("with the disk cache", "without            ", "after a build      ")
+    for kind, line in zip(kinds, lines[1:4], strict=True):
         assert re.fullmatch(rf"start to serving, {kind}: median {number} s of {number}; stop {number} s", line), line
-    assert re.fullmatch(rf"starting without the disk cache takes {number}x the time of starting with it", lines[3])
+    assert re.fullmatch(rf"starting without the disk cache takes {number}x the time of starting with it", lines[4])
 
 
 @pytest.mark.parametrize("serve", [False, True])

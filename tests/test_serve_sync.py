@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,85 @@ def test_a_background_index_that_fails_is_said_in_the_terminal(
     err = capsys.readouterr().err
     assert err.startswith("search index not updated: ") and "the index could not be written" in err
     shutil.rmtree(full_site / "public")
+
+
+def _appears(path: Path) -> bool:
+    """Whether ``path`` exists within 30 s."""
+    for _ in range(600):
+        if path.exists():
+            return True
+        time.sleep(0.05)
+    return path.exists()
+
+
+def _held_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path]:
+    """A Pagefind that says it started, waits for ``go`` (30 s at most), runs the real one and
+    says it is done: (started, go, done)."""
+    from site_builder import search
+
+    real = search.pagefind_program()
+    started, go, done = tmp_path / "started", tmp_path / "go", tmp_path / "done"
+    wrapper = tmp_path / "held-pagefind"
+    wrapper.write_text(f"""#!/bin/sh
+touch {started}
+i=0
+while [ ! -e {go} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+{" ".join(real)} "$@"
+status=$?
+touch {done}
+exit $status
+""")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+    return started, go, done
+
+
+def test_the_first_build_serves_before_its_search_index_with_the_last_one(
+        full_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make site`, then `make serve`: the server's first build does not wait for Pagefind. Until
+    the new index is swapped in, search answers from the one the build left (the same files),
+    and then from exactly what Pagefind makes of the new pages."""
+    from test_search_reuse import bundle, fresh_index, inodes
+
+    from site_builder import search
+
+    assert main(["build", "--content", str(full_site / "content"), "--templates", str(full_site / "templates"),
+                 "--out", str(full_site / "public")]) == 0
+    built = inodes(full_site / "public" / search.BUNDLE_DIR)
+    started, go, done = _held_pagefind(tmp_path, monkeypatch)
+    config = load_config(full_site / "content", out_dir=full_site / "public", templates_dir=full_site / "templates",
+                         base_url=SERVE_BASE)
+    state = DevState(config, {})
+    try:
+        assert state.rebuild(), state.errors
+        assert SERVE_BASE in (full_site / "public" / "index.html").read_text()  # the new pages are served
+        assert _appears(started) and not done.exists()  # the new pages' index, begun in the background
+        assert inodes(full_site / "public" / search.BUNDLE_DIR) == built  # the last index, not a copy
+        go.touch()
+        state.wait()
+        assert done.exists()
+        monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+        assert bundle(full_site / "public") == fresh_index(full_site / "public", tmp_path)
+    finally:
+        go.touch()
+        state.close()
+
+
+def test_a_server_stopped_while_it_indexes_says_nothing_failed(
+        full_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl+C soon after `make serve` ends the first index in the background: that is no failure."""
+    started, go, _ = _held_pagefind(tmp_path, monkeypatch)
+    config = load_config(full_site / "content", out_dir=full_site / "public", templates_dir=full_site / "templates",
+                         base_url=SERVE_BASE)
+    state = DevState(config, {})
+    try:
+        assert state.rebuild(), state.errors
+        capsys.readouterr()
+        assert _appears(started)
+        state.close()
+        state.wait()
+        assert capsys.readouterr().err == ""
+        assert not (full_site / "public" / "pagefind").exists()  # nothing to search from, nothing broken
+    finally:
+        go.touch()
+        state.close()

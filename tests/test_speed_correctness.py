@@ -531,6 +531,8 @@ def test_the_dev_server_starts_from_the_disk_cache_and_leaves_its_own(
         assert fresh.rebuild() and len(calls) == 5  # an empty cache cleans every article
         calls.clear()
         assert warm.rebuild() and calls == []  # the build's cache: nothing cleaned again
+        fresh.wait()
+        warm.wait()  # the search index of the first build follows in the background
         assert tree(full_site / "public") == tree(full_site / "fresh/public")
         article = sorted((full_site / "content/articles").glob("*.md"))[0]
         article.write_text(article.read_text() + "\nteh end.\n")
