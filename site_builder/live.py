@@ -36,6 +36,9 @@ from .write import MARKER, beside, same_mode, write_site
 
 Output = tuple[str, bytes]
 
+CLOSE_SECONDS = 10.0
+"""How long :meth:`LiveOutput.close` waits for the indexer's thread to end."""
+
 
 def _with_search_of(out_dir: Path) -> Callable[[Path], None]:
     """What finishes the first write of a session: the search index ``out_dir`` holds now (the
@@ -258,13 +261,24 @@ class LiveOutput:
 
     def close(self) -> None:
         """End a running indexer: it runs in a process group of its own, which the
-        terminal's Ctrl+C does not reach (dev server shutdown)."""
+        terminal's Ctrl+C does not reach (dev server shutdown).  Returns once its thread
+        has ended (a few seconds at most), not between two renames of its swap."""
         with self._lock:
             self._pending = False
             self._paused = False
             self._closing = True
             self._signal(signal.SIGCONT)
             self._signal(signal.SIGTERM)
+            worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout=CLOSE_SECONDS)
+
+    def kill_indexer(self) -> None:
+        """End a running indexer without taking the lock: for a signal handler, which may
+        run while this thread holds it, and after which the process ends at once."""
+        self._closing = True
+        self._signal(signal.SIGCONT)
+        self._signal(signal.SIGTERM)
 
     def wait(self) -> None:
         """Return once no search indexing is running or pending (tests, shutdown)."""

@@ -78,12 +78,25 @@ def forked_pool(processes: int) -> Iterator[multiprocessing.pool.Pool]:
     the build, and they no longer write into the inherited objects, which made
     the kernel copy those pages into each worker.
     """
+    global _POOLS
     gc.freeze()
+    _POOLS += 1
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             yield pool
     finally:
+        _POOLS -= 1
         gc.unfreeze()
+
+
+_POOLS = 0
+"""How many forked pools this process has open (:func:`pool_open`)."""
+
+
+def pool_open() -> bool:
+    """Whether this process has a forked pool open: unwinding through it on a signal can hang
+    (a worker killed while it held the task queue's lock leaves the pool's shutdown waiting)."""
+    return _POOLS > 0
 
 
 def workers() -> int:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import diskcache
+from . import diskcache, parallel
 from .build import build
 from .cache import BuildCache, FilesState, same_files, tree_signature
 from .config import SiteConfig, load_config
@@ -47,6 +47,9 @@ class DevState:
     fingerprint: FilesState | None = None
     """The watched sources at the last rebuild; unchanged means no work."""
     builds: int = 0
+    settled: bool = False
+    """Whether the last rebuild ran to its end and succeeded: its sweep has cut the cache down
+    to what the site uses (:meth:`save_cache`)."""
     frozen: bool = False
     """Whether the first good build's objects were moved out of the garbage collector's sight."""
 
@@ -58,6 +61,7 @@ class DevState:
         self.fingerprint = fingerprint
         self.cache.sources.prime(fingerprint[0])  # the build need not stat every file again
         self.builds += 1
+        self.settled = False
         try:
             config = load_config(self.config.content_dir, self.config.out_dir,
                                  self.config.templates_dir, self.config.base_url,
@@ -75,6 +79,7 @@ class DevState:
         if self.errors:
             print("fixed: the site builds again", file=sys.stderr, flush=True)
         self.errors = []
+        self.settled = True
         if not self.frozen:
             # Everything the first build made and keeps (documents, caches, pages) is
             # long-lived: leave it out of the garbage collector's full passes, which
@@ -101,9 +106,10 @@ class DevState:
     def save_cache(self) -> None:
         """Leave the cache on disk for the next build or server (when the server stops).
 
-        Only after a good build: its sweep has dropped what the site no longer uses,
-        where a failed one may have left entries of every broken save since."""
-        if self.builds and not self.errors:
+        Only after a good build that ran to its end: its sweep has dropped what the site no
+        longer uses, where a failed or interrupted one may have left entries of every broken
+        save since."""
+        if self.settled:
             diskcache.save(self.config.out_dir, self.cache)
 
     def wait(self) -> None:
@@ -176,12 +182,22 @@ def source_watcher(check: Callable[[], None]) -> Any:
 
 
 def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> int:
-    from livereload import Server
-
     base = f"http://{host}:{port}"
     state = DevState.starting(load_config(config.content_dir, config.out_dir, config.templates_dir, base,
                                           config.drafts, env), env)
-    state.rebuild()
+    try:
+        stop_on_sigterm(state)
+        state.rebuild()
+        _serve(state, config, base, host, port)
+    finally:  # Ctrl+C, or a SIGTERM (stop_on_sigterm)
+        state.close()
+        state.save_cache()
+    return 0
+
+
+def _serve(state: DevState, config: SiteConfig, base: str, host: str, port: int) -> None:
+    """Serve ``state``'s site on ``host:port`` until stopped, rebuilding on change."""
+    from livereload import Server
 
     class CspFriendlyServer(Server):  # type: ignore[misc]
         """livereload injects an inline <script>, which our pages' CSP forbids:
@@ -205,27 +221,27 @@ def serve(config: SiteConfig, host: str, port: int, env: Mapping[str, str]) -> i
     server = CspFriendlyServer(make_app(state), watcher=source_watcher(on_change))
     for path in (config.content_dir, config.templates_dir):
         server.watch(str(path), delay="forever")  # for livereload's log only: source_watcher decides
-    try:
-        stop_on_sigterm()  # before the line that tells a waiting process it may stop the server
-        print(f"serving {base}/ (Ctrl+C to stop)")
-        server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)
-    finally:  # Ctrl+C, or a SIGTERM (stop_on_sigterm)
-        state.close()
-        state.save_cache()
-    return 0
+    print(f"serving {base}/ (Ctrl+C to stop)")
+    server.serve(host=host, port=port, open_url_delay=None, restart_delay=0, debug=False)
 
 
-def stop_on_sigterm() -> None:
+def stop_on_sigterm(state: DevState) -> None:
     """Make SIGTERM (``kill``, a process manager) stop the server as Ctrl+C does: through its
-    ``finally``, which stops the indexer and leaves the cache on disk.  Pool workers forked
-    later inherit the handler; they die of the signal as before."""
+    ``finally``, which stops the indexer and leaves the cache on disk.
+
+    Not while a rebuild has a pool of workers open: a SIGTERM sent to the whole process group
+    kills the workers too, and unwinding through the pool could then wait forever for a lock a
+    dead worker held.  The server then ends the indexer and dies of the signal, as it did
+    before, without saving its cache.  Pool workers inherit the handler; they die of the
+    signal as before."""
     server = os.getpid()
 
     def stop(signum: int, frame: Any) -> None:
-        if os.getpid() != server:
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        raise SystemExit(128 + signum)
+        if os.getpid() == server and not parallel.pool_open():
+            raise SystemExit(128 + signum)
+        if os.getpid() == server and state.output is not None:
+            state.output.kill_indexer()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
     signal.signal(signal.SIGTERM, stop)

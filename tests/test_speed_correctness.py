@@ -6,6 +6,7 @@ the same bytes, diagnostics and changes as the plain ones.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
@@ -538,6 +539,7 @@ def test_the_dev_server_starts_from_the_disk_cache_and_leaves_its_own(
         article.write_text(article.read_text() + "\nteh end.\n")
         time.sleep(0.01)
         assert warm.rebuild() and calls == ["clean"]
+        warm.wait()
         warm.close()
         warm.save_cache()  # as the server does when it stops
         assert _build(full_site, "public").changes and calls == ["clean"]  # the edit was in the saved cache
@@ -573,13 +575,84 @@ def test_a_dev_server_whose_last_build_failed_leaves_the_cache_as_it_was(full_si
         gc.unfreeze()
 
 
+def test_an_interrupted_rebuild_leaves_the_cache_as_it_was(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C in the middle of a rebuild: its sweep has not run, so the cache is not saved."""
+    from site_builder import serve
+
+    _build(full_site, "public")
+    cache_file = diskcache.cache_dir(full_site / "public") / diskcache.FILENAME
+    saved = cache_file.read_bytes()
+    state = _served(full_site, "public", True)
+    try:
+        assert state.rebuild()
+        state.wait()
+        article = sorted((full_site / "content/articles").glob("*.md"))[0]
+        article.write_text(article.read_text() + "\nOne more line.\n")
+        time.sleep(0.01)
+
+        def interrupted(*args: Any, **kwargs: Any) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(serve, "build", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            state.rebuild()
+        state.close()
+        state.save_cache()
+        assert cache_file.read_bytes() == saved
+    finally:
+        state.close()
+        gc.unfreeze()
+
+
+def test_a_sigterm_to_the_servers_process_group_during_a_pool_ends_it(full_site: Path, tmp_path: Path) -> None:
+    """``kill -- -PGID`` (a process manager's stop) while a rebuild's workers run: the workers die
+    of it, and unwinding through their pool could wait forever for a lock a dead worker held.
+    The server must die of the signal instead of hanging."""
+    busy = tmp_path / "busy"
+    script = f"""
+import sys, time
+sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
+from pathlib import Path
+from site_builder import parallel, serve
+from site_builder.config import load_config
+config = load_config(Path({str(full_site / "content")!r}), out_dir=Path({str(tmp_path / "out")!r}))
+serve.stop_on_sigterm(serve.DevState(config, {{}}))
+parallel.MIN_PARALLEL = 1
+
+def task(i):
+    Path({str(busy)!r}).touch()
+    time.sleep(60)  # one worker busy, the other idle on the task queue's lock
+
+parallel.map_ordered(task, 1, processes=2)
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        for _ in range(600):
+            if busy.exists():
+                break
+            time.sleep(0.05)
+        assert busy.exists()
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=30) == -signal.SIGTERM
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
-def test_the_serve_program_leaves_its_cache_when_stopped(full_site: Path, stop: signal.Signals) -> None:
+def test_the_serve_program_leaves_its_cache_when_stopped(full_site: Path, tmp_path: Path,
+                                                         stop: signal.Signals) -> None:
     """``site-builder serve`` stopped by Ctrl+C or by ``kill`` saves the cache it built, made
-    with its own address as the base URL (nothing was built into this folder before)."""
+    with its own address as the base URL (nothing was built into this folder before), and
+    ends the search index it was making in the background (here held, never done)."""
     import socket
     import urllib.request
 
+    pid_file = tmp_path / "pagefind.pid"
+    held = tmp_path / "held-pagefind"
+    held.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nwhile true; do sleep 0.1; done\n")
+    held.chmod(0o755)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -587,7 +660,8 @@ def test_the_serve_program_leaves_its_cache_when_stopped(full_site: Path, stop: 
     proc = subprocess.Popen(
         [sys.executable, "-m", "site_builder", "serve", "--port", str(port), "--content",
          str(full_site / "content"), "--templates", str(full_site / "templates"), "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, SOURCE_DATE_EPOCH="1765584000"),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=dict(os.environ, SOURCE_DATE_EPOCH="1765584000", PAGEFIND_BINARY_PATH=str(held)),
         # Ctrl+C as a terminal delivers it, even where this suite runs with SIGINT ignored (in the background)
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
@@ -600,12 +674,19 @@ def test_the_serve_program_leaves_its_cache_when_stopped(full_site: Path, stop: 
                 assert time.monotonic() < deadline and proc.poll() is None, "the server did not answer"
                 time.sleep(0.2)
         assert not diskcache.load(out).cleaned.entries  # nothing saved while it runs
+        for _ in range(600):
+            if pid_file.exists() and pid_file.read_text().strip():
+                break
+            time.sleep(0.05)
+        indexer = int(pid_file.read_text())
         proc.send_signal(stop)
         said = proc.communicate(timeout=60)[0].decode()
     finally:
         proc.kill()
         proc.wait()
-    assert "Traceback" not in said, said
+    assert "Traceback" not in said and "search index not updated" not in said, said
+    with pytest.raises(ProcessLookupError):  # the held index ended with the server
+        os.kill(indexer, 0)
     loaded = diskcache.load(out)
     assert len(loaded.cleaned.entries) == len(loaded.enriched.entries) == 5
     state = _served(full_site, "served", False, f"http://127.0.0.1:{port}")  # what it built, from nothing
