@@ -23,10 +23,15 @@ SERVE_BASE = "http://127.0.0.1:8123"
 """The base URL the dev server builds with (its own address), not site.yaml's."""
 
 
-def dev_state(root: Path) -> DevState:
+def _unbuilt(root: Path) -> DevState:
+    """A dev server's state over ``root``, before its first build."""
     config = load_config(root / "content", out_dir=root / "public", templates_dir=root / "templates",
                          base_url=SERVE_BASE)
-    state = DevState(config, {})
+    return DevState(config, {})
+
+
+def dev_state(root: Path) -> DevState:
+    state = _unbuilt(root)
     assert state.rebuild(), state.errors
     state.wait()
     return state
@@ -234,9 +239,7 @@ def test_the_first_build_serves_before_its_search_index_with_the_last_one(
                  "--out", str(full_site / "public")]) == 0
     built = inodes(full_site / "public" / search.BUNDLE_DIR)
     started, go, done = _held_pagefind(tmp_path, monkeypatch)
-    config = load_config(full_site / "content", out_dir=full_site / "public", templates_dir=full_site / "templates",
-                         base_url=SERVE_BASE)
-    state = DevState(config, {})
+    state = _unbuilt(full_site)
     try:
         assert state.rebuild(), state.errors
         assert SERVE_BASE in (full_site / "public" / "index.html").read_text()  # the new pages are served
@@ -256,9 +259,7 @@ def test_a_server_stopped_while_it_indexes_says_nothing_failed(
         full_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Ctrl+C soon after `make serve` ends the first index in the background: that is no failure."""
     started, go, _ = _held_pagefind(tmp_path, monkeypatch)
-    config = load_config(full_site / "content", out_dir=full_site / "public", templates_dir=full_site / "templates",
-                         base_url=SERVE_BASE)
-    state = DevState(config, {})
+    state = _unbuilt(full_site)
     try:
         assert state.rebuild(), state.errors
         capsys.readouterr()

@@ -554,29 +554,12 @@ def test_the_dev_server_starts_from_the_disk_cache_and_leaves_its_own(
         gc.unfreeze()  # the dev servers froze their first build's objects
 
 
-def test_a_dev_server_whose_last_build_failed_leaves_the_cache_as_it_was(full_site: Path) -> None:
-    """Only a good build sweeps the cache down to what the site uses: after a failed one it
-    would hold every broken save's entries, so nothing is saved."""
-    _build(full_site, "public")
-    cache_file = diskcache.cache_dir(full_site / "public") / diskcache.FILENAME
-    saved = cache_file.read_bytes()
-    state = _served(full_site, "public", True)
-    try:
-        assert state.rebuild()
-        article = sorted((full_site / "content/articles").glob("*.md"))[0]
-        article.write_text(article.read_text().replace("date: ", "date: 2025-13-45\nold_date: ", 1))
-        time.sleep(0.01)
-        assert not state.rebuild() and state.errors
-        state.close()
-        state.save_cache()
-        assert cache_file.read_bytes() == saved
-    finally:
-        state.close()
-        gc.unfreeze()
-
-
-def test_an_interrupted_rebuild_leaves_the_cache_as_it_was(full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl+C in the middle of a rebuild: its sweep has not run, so the cache is not saved."""
+@pytest.mark.parametrize("ending", ["failed", "interrupted"])
+def test_a_dev_server_whose_last_build_did_not_end_well_leaves_the_cache_as_it_was(
+        full_site: Path, monkeypatch: pytest.MonkeyPatch, ending: str) -> None:
+    """Only a good build that ran to its end sweeps the cache down to what the site uses: after
+    a failed one it would hold every broken save's entries, and a rebuild stopped by Ctrl+C
+    never swept; so nothing is saved."""
     from site_builder import serve
 
     _build(full_site, "public")
@@ -587,15 +570,20 @@ def test_an_interrupted_rebuild_leaves_the_cache_as_it_was(full_site: Path, monk
         assert state.rebuild()
         state.wait()
         article = sorted((full_site / "content/articles").glob("*.md"))[0]
-        article.write_text(article.read_text() + "\nOne more line.\n")
-        time.sleep(0.01)
+        if ending == "failed":
+            article.write_text(article.read_text().replace("date: ", "date: 2025-13-45\nold_date: ", 1))
+            time.sleep(0.01)
+            assert not state.rebuild() and state.errors
+        else:
+            article.write_text(article.read_text() + "\nOne more line.\n")
+            time.sleep(0.01)
 
-        def interrupted(*args: Any, **kwargs: Any) -> None:
-            raise KeyboardInterrupt
+            def interrupted(*args: Any, **kwargs: Any) -> None:
+                raise KeyboardInterrupt
 
-        monkeypatch.setattr(serve, "build", interrupted)
-        with pytest.raises(KeyboardInterrupt):
-            state.rebuild()
+            monkeypatch.setattr(serve, "build", interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                state.rebuild()
         state.close()
         state.save_cache()
         assert cache_file.read_bytes() == saved
