@@ -32,6 +32,7 @@ from pathlib import Path
 from .cache import FilesState, same_files, tree_signature
 from .errors import SiteError, SourceLocation, display_path
 from .search import BUNDLE_DIR, indexer_for
+from .search_reuse import link_bundle
 from .write import MARKER, beside, same_mode, write_site
 
 Output = tuple[str, bytes]
@@ -50,12 +51,13 @@ def _with_search_of(out_dir: Path) -> Callable[[Path], None]:
         if not (out_dir / MARKER).is_file() or not previous.is_dir() or previous.is_symlink():
             return
         try:
-            for folder, _, files in os.walk(previous):
-                into = target / os.path.relpath(folder, previous)
-                into.mkdir(parents=True, exist_ok=True)
-                for name in files:
-                    os.link(os.path.join(folder, name), into / name, follow_symlinks=False)
-        except OSError:  # another file system, too many links: no index until the new one
+            shards = sorted(entry.name for entry in os.scandir(previous)
+                            if entry.name.startswith("shard-") and entry.is_dir(follow_symlinks=False))
+        except OSError:
+            return
+        # Each bundle as a command-line build keeps it (another file system, too many links:
+        # none), the first one and each later shard inside it; if any fails, no index until the new one.
+        if not all(link_bundle(previous / shard, target / shard) for shard in ["", *shards]):
             shutil.rmtree(target, ignore_errors=True)
     return finish
 
@@ -266,16 +268,14 @@ class LiveOutput:
         with self._lock:
             self._pending = False
             self._paused = False
-            self._closing = True
-            self._signal(signal.SIGCONT)
-            self._signal(signal.SIGTERM)
+            self.kill_indexer()
             worker = self._worker
         if worker is not None and worker is not threading.current_thread():
             worker.join(timeout=CLOSE_SECONDS)
 
     def kill_indexer(self) -> None:
-        """End a running indexer without taking the lock: for a signal handler, which may
-        run while this thread holds it, and after which the process ends at once."""
+        """End a running indexer without taking the lock (:meth:`close` holds it; a signal
+        handler may run while this thread does, and the process then ends at once)."""
         self._closing = True
         self._signal(signal.SIGCONT)
         self._signal(signal.SIGTERM)

@@ -154,7 +154,7 @@ def link_bundle(previous: Path, target: Path) -> bool:
         for rel, _ in bundle_files(previous):
             destination = target / rel
             destination.parent.mkdir(parents=True, exist_ok=True)
-            os.link(previous / rel, destination)
+            os.link(previous / rel, destination, follow_symlinks=False)  # a link stays a link, never its target
             made.append(destination)
     except OSError:  # another file system, too many links: Pagefind runs instead
         for path in made:

@@ -237,11 +237,12 @@ def stop_on_sigterm(state: DevState) -> None:
     server = os.getpid()
 
     def stop(signum: int, frame: Any) -> None:
-        if os.getpid() == server and not parallel.pool_open():
-            raise SystemExit(128 + signum)
-        if os.getpid() == server and state.output is not None:
-            state.output.kill_indexer()
-        signal.signal(signum, signal.SIG_DFL)
+        if os.getpid() == server:
+            if not parallel.pool_open():
+                raise SystemExit(128 + signum)
+            if state.output is not None:
+                state.output.kill_indexer()
+        signal.signal(signum, signal.SIG_DFL)  # a worker, or the server in a pool: die of it
         os.kill(os.getpid(), signum)
 
     signal.signal(signal.SIGTERM, stop)
