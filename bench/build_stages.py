@@ -14,7 +14,9 @@ process (Pagefind's, at these sizes; pool workers are children too).
 ``--again`` times a third build of the same site into the first two's output,
 with their disk cache, page record and search record (the first build into a
 new folder makes no page record): what a command-line build run again over
-an unchanged site does.
+an unchanged site does.  ``--edit`` does the same after one article's body has
+been edited (a sentence added), as ``repeat_build.py`` edits it: what a
+command-line build after one editor's save does.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
     parser.add_argument("--site", type=Path, help="measure this site (with content/) instead of generating one")
     parser.add_argument("--again", action="store_true", help="time a build of the unchanged site, built twice before")
+    parser.add_argument("--edit", action="store_true", help="like --again, one article edited first")
     args = parser.parse_args(argv)
     # What the last run left is moved aside, not deleted (see clean_state.py), and deleted after this
     # build has been timed: leave a minute between two runs.
@@ -102,9 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     # build_bench's date for its corpus; for people_overhead's, the date that bench builds at.
     epoch = people_overhead.EPOCH if args.site else "1765584000"
     config = load_config(work / "content", work / "public", templates, None, False, {"SOURCE_DATE_EPOCH": epoch})
-    if args.again:
+    if args.again or args.edit:
         for _ in range(2):
             build_module.build(config)
+    if args.edit:
+        articles = sorted((work / "content" / "articles").iterdir())
+        article = articles[len(articles) // 2]  # the article repeat_build.py edits
+        article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence, edited.\n", encoding="utf-8")
     times: dict[str, list[float]] = {}
     patched = []
     for module, name, label in STAGES:
@@ -122,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         for owner, attribute, original in patched:
             setattr(owner, attribute, original)
     print(f"{work}: {len(result.site.articles)} articles, {result.files} files"
-          + (", built again" if args.again else ""))
+          + (", one article edited" if args.edit else ", built again" if args.again else ""))
     print(f"{'stage':<28}{'wall':>8}{'CPU here':>10}{'children':>10}")
     for _, _, label in STAGES:
         wall, own, kids = times.get(label, [0.0, 0.0, 0.0])
