@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(2):
             build_module.build(config)
     if args.edit:
-        articles = sorted((work / "content" / "articles").iterdir())
-        article = articles[len(articles) // 2]  # the article repeat_build.py edits
+        sources = sorted((work / "content" / "articles").iterdir())
+        article = sources[len(sources) // 2]  # the article repeat_build.py edits
         article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence, edited.\n", encoding="utf-8")
     times: dict[str, list[float]] = {}
     patched = []
