@@ -271,6 +271,8 @@ class BuildCache:
     """(source document, cleaned body, registries, date) -> Article."""
     html: Memo[str] = field(default_factory=Memo)
     """(markdown, render settings) -> HTML."""
+    corpus: Memo[frozenset[str]] = field(default_factory=Memo)
+    """Every article body of the site -> its proper nouns (a command-line build's; see :func:`build.corpus_nouns`)."""
     pages: Memo[bytes] = field(default_factory=Memo)
     """(template sources, template name, view model) -> page bytes."""
     next_build: bool = True
@@ -313,7 +315,7 @@ class BuildCache:
                      for name, memo in (("cleaned", self.cleaned), ("enriched", self.enriched),
                                         ("html", self.html), ("pages", self.pages))}
         self.last["jobs"] = self.jobs_done
-        for memo in (self.cleaned, self.enriched, self.html, self.pages):
+        for memo in (self.cleaned, self.enriched, self.html, self.corpus, self.pages):
             memo.sweep()
         self.sources.sweep()
         self.keys = {path: known for path, known in self.keys.items() if known[3] in self.enriched.entries}

@@ -3,7 +3,9 @@
 The dev server keeps its :class:`BuildCache` in memory between saves; a
 process starts from nothing.  Saving the cleaned and enriched articles and
 the Markdown HTML between builds means an unchanged article is neither
-cleaned nor enriched nor converted to HTML again.  Each ``site-builder
+cleaned nor enriched nor converted to HTML again; saving the corpus's
+proper nouns means a build whose article bodies did not change does not
+read them all again for those.  Each ``site-builder
 build`` loads and saves the cache of its output folder; the dev server
 loads it when it starts and saves its own when it stops (:mod:`serve`).
 
@@ -40,7 +42,7 @@ from .cachedir import cache_dir, digest
 FILENAME = "memo.pickle"
 MAGIC = b"site-builder cache 2\n"
 """The first line of the file; the hash of the pickle after it comes on the second."""
-MEMOS = ("cleaned", "enriched", "html")
+MEMOS = ("cleaned", "enriched", "html", "corpus")
 """Memos worth keeping on disk; rendered pages are cheaper to redo than to store."""
 
 

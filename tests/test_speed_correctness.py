@@ -945,3 +945,37 @@ def test_a_command_line_build_tallies_the_same_proper_nouns_as_the_dev_server(fu
     nouns = corpus_nouns(docs, kept)
     assert nouns and corpus_nouns(docs, dropped) == nouns
     assert len(kept.nouns.texts) == len(docs) and not dropped.nouns.texts and not dropped.nouns.capitalised
+
+
+def test_a_command_line_build_tallies_the_nouns_again_only_when_a_body_changed(
+        full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.clean.gazetteer import corpus_proper_nouns
+    from site_builder.errors import Diagnostics
+    from site_builder.load import load_articles
+
+    _build(full_site, "public")
+    tallied: list[int] = []
+    given: list[frozenset[str]] = []
+    monkeypatch.setattr(build_module, "corpus_proper_nouns",
+                        lambda *a, **k: tallied.append(1) or corpus_proper_nouns(*a, **k))
+    real_with_corpus = build_module.with_corpus
+    monkeypatch.setattr(build_module, "with_corpus", lambda o, names, nouns: given.append(nouns)
+                        or real_with_corpus(o, names, nouns))
+
+    def now() -> frozenset[str]:
+        return corpus_proper_nouns(d.body for d in load_articles(full_site / "content", Diagnostics()))
+
+    article = sorted((full_site / "content/articles").glob("*.md"))[0]
+    text = article.read_text()
+    article.write_text(text.replace("title: ", "title: Retitled ", 1))  # front matter only
+    _build(full_site, "public")
+    assert tallied == [] and given == [now()]
+    # A proper noun of the corpus, written in lower case in a body: no longer one.
+    noun = sorted(given[0])[0]
+    article.write_text(article.read_text() + f"\nThey spoke of {noun} in passing.\n")
+    _build(full_site, "public")
+    assert tallied == [1] and noun not in given[1] and given[1] == now()
+    assert len(diskcache.load(full_site / "public").corpus.entries) == 1  # the last corpus's only
+    _build(full_site, "fresh/public")
+    assert tree(full_site / "public") == tree(full_site / "fresh/public")
+
