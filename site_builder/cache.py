@@ -304,6 +304,10 @@ class BuildCache:
     environments: dict[tuple[Path, str], Any] = field(default_factory=dict)
     """The Jinja environment (compiled templates) per templates folder and content hash."""
 
+    saved: tuple[str, dict[str, frozenset[str]]] | None = None
+    """The hash written in the disk cache file this cache was loaded from (or last saved to), and
+    the keys of each memo it held: :func:`diskcache.save` does not write the same entries again."""
+
     last: dict[str, tuple[int, int]] = field(default_factory=dict)
     """(hits, misses) of each memo in the last completed build."""
     previous: dict[str, Any] = field(default_factory=dict)

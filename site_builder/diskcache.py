@@ -73,7 +73,8 @@ def load(out_dir: Path) -> BuildCache:
     try:
         if path.stat().st_uid != os.getuid():
             return cache  # someone else's file: never unpickle it
-        data: dict[str, Any] = pickle.loads(checked(path.read_bytes()))
+        raw = path.read_bytes()
+        data: dict[str, Any] = pickle.loads(checked(raw))
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return cache
     if not isinstance(data, dict) or data.get("version") != code_version():
@@ -83,12 +84,28 @@ def load(out_dir: Path) -> BuildCache:
         if isinstance(entries, dict):
             memo: Memo[Any] = getattr(cache, name)
             memo.entries = entries
+    cache.saved = (_written_hash(raw), _keys(cache))
     return cache
 
 
 def save(out_dir: Path, cache: BuildCache) -> None:
-    """Write the entries the last build used (call after :meth:`BuildCache.sweep`)."""
+    """Write the entries the last build used (call after :meth:`BuildCache.sweep`).
+
+    Nothing is written when the file holds those very entries already: the
+    cache was loaded from it (or saved to it), no other process has written it
+    since, and the build used every entry and added none.  Entries are keyed
+    by content hashes, so the same keys are the same values.  An unchanged
+    site, or one whose templates alone changed, then saves no cache.
+    """
     folder = cache_dir(out_dir)
+    keys = _keys(cache)
+    if cache.saved is not None and cache.saved[1] == keys:
+        try:
+            with (folder / FILENAME).open("rb") as f:
+                if _written_hash(f.read(len(MAGIC) + 64)) == cache.saved[0]:
+                    return
+        except OSError:
+            pass
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
@@ -97,14 +114,28 @@ def save(out_dir: Path, cache: BuildCache) -> None:
     tmp = folder / f".{FILENAME}.{os.getpid()}"
     try:
         payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        written = digest(payload)
         with tmp.open("wb") as f:
-            f.write(MAGIC + digest(payload).encode("ascii") + b"\n")
+            f.write(MAGIC + written.encode("ascii") + b"\n")
             f.write(payload)
         os.replace(tmp, folder / FILENAME)
+        cache.saved = (written, keys)
     except (pickle.PicklingError, AttributeError, TypeError, OSError):
         pass  # an optimisation only: the next build does the work again
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _keys(cache: BuildCache) -> dict[str, frozenset[str]]:
+    return {name: frozenset(getattr(cache, name).entries) for name in MEMOS}
+
+
+def _written_hash(data: bytes) -> str:
+    """The hash on the second line of a cache file that begins with ``data``; "" if none."""
+    if not data.startswith(MAGIC):
+        return ""
+    written, newline, _ = data[len(MAGIC):].partition(b"\n")
+    return written.decode("ascii", "replace") if newline else ""
 
 
 def checked(data: bytes) -> bytes:

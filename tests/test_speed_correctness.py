@@ -979,3 +979,39 @@ def test_a_command_line_build_tallies_the_nouns_again_only_when_a_body_changed(
     _build(full_site, "fresh/public")
     assert tree(full_site / "public") == tree(full_site / "fresh/public")
 
+
+def test_the_disk_cache_is_written_only_when_its_entries_changed(full_site: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_file = diskcache.cache_dir(full_site / "public") / diskcache.FILENAME
+    _build(full_site, "public")
+    written: list[int] = []
+    real_dumps = diskcache.pickle.dumps
+    monkeypatch.setattr(diskcache.pickle, "dumps", lambda *a, **k: written.append(1) or real_dumps(*a, **k))
+
+    def file_state() -> tuple[int, int, bytes]:
+        st = cache_file.stat()
+        return st.st_ino, st.st_mtime_ns, cache_file.read_bytes()
+
+    before = file_state()
+    _build(full_site, "public")  # nothing changed
+    (full_site / "templates" / "base.html").write_text(
+        (full_site / "templates" / "base.html").read_text().replace("</body>", "<!-- edited --></body>"))
+    _build(full_site, "public")  # a template edited: the pages change, no cached entry does
+    assert written == [] and file_state() == before
+    article = sorted((full_site / "content/articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nteh end.\n")
+    _build(full_site, "public")  # an article edited: its entries are new
+    assert written == [1] and file_state() != before
+    assert len(diskcache.load(full_site / "public").cleaned.entries) == 5
+    # Another process's save in between: this cache's entries are written again, though they are
+    # the ones it loaded.
+    cache = diskcache.load(full_site / "public")
+    other = diskcache.load(full_site / "public")
+    other.cleaned.entries = {}
+    diskcache.save(full_site / "public", other)
+    diskcache.save(full_site / "public", cache)
+    assert written == [1, 1, 1] and len(diskcache.load(full_site / "public").cleaned.entries) == 5
+    # A file damaged after it was written: the next build cannot load it, so it writes it whole again.
+    cache_file.write_bytes(cache_file.read_bytes()[:-10])
+    _build(full_site, "public")
+    assert written == [1, 1, 1, 1] and len(diskcache.load(full_site / "public").cleaned.entries) == 5
