@@ -148,18 +148,17 @@ def corpus_nouns(docs: Sequence[SourceDocument], cache: BuildCache) -> frozenset
     Only the dev server keeps the tally, with each article's evidence, so that
     its next build recounts the articles that changed; a command-line build
     drops it here rather than carry it into every worker it forks.  Instead, a
-    command-line build keeps the nouns on disk under a hash of every body
-    (sorted: the nouns do not depend on the order): a build whose bodies did not
-    change (front matter, templates or configuration edited; `make site` run
-    again) takes them from there instead of reading the whole corpus again.
+    command-line build keeps the nouns on disk under a hash of every body, in
+    the order they were read: a build whose bodies did not change (front matter,
+    templates or configuration edited; `make site` run again) takes them from
+    there instead of reading the whole corpus again.
     """
     if cache.next_build:
         return cache.nouns.update({d.path: d.body for d in docs}, map_ordered)
-    bodies = sorted(d.body for d in docs)
-    key = digest(*bodies)
+    key = digest(*(d.body for d in docs))
     nouns = cache.corpus.get(key)
     if nouns is None:
-        nouns = cache.corpus.put(key, corpus_proper_nouns(bodies, mapper=map_ordered))
+        nouns = cache.corpus.put(key, corpus_proper_nouns((d.body for d in docs), mapper=map_ordered))
     return nouns
 
 
