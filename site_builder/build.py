@@ -90,7 +90,8 @@ def build(config: SiteConfig, write: bool = True, cache: BuildCache | None = Non
     articles = prepare_all(prepare, docs, options, options_key, people, topics, config, today, diags, cache)
     del docs  # the articles hold what is needed from here on; no later worker need inherit the raw text
     # 4. index: the site with every cross-reference.
-    site = build_site(articles, people, topics, config, today, diags, cache.related)
+    site = build_site(articles, people, topics, config, today, diags, cache.related,
+                      cache.rankings if on_disk else None)
     if diags.failed:
         raise BuildFailed(diags)
     check_site(site, articles, today, diags)

@@ -273,6 +273,9 @@ class BuildCache:
     """(markdown, render settings) -> HTML."""
     corpus: Memo[frozenset[str]] = field(default_factory=Memo)
     """Every article body of the site -> its proper nouns (a command-line build's; see :func:`build.corpus_nouns`)."""
+    rankings: Memo[dict[str, tuple[str, ...]]] = field(default_factory=Memo)
+    """What related articles are ranked by -> every article's related articles (a command-line
+    build's; see :func:`index.build_site`)."""
     pages: Memo[bytes] = field(default_factory=Memo)
     """(template sources, template name, view model) -> page bytes."""
     next_build: bool = True
@@ -319,7 +322,7 @@ class BuildCache:
                      for name, memo in (("cleaned", self.cleaned), ("enriched", self.enriched),
                                         ("html", self.html), ("pages", self.pages))}
         self.last["jobs"] = self.jobs_done
-        for memo in (self.cleaned, self.enriched, self.html, self.corpus, self.pages):
+        for memo in (self.cleaned, self.enriched, self.html, self.corpus, self.rankings, self.pages):
             memo.sweep()
         self.sources.sweep()
         self.keys = {path: known for path, known in self.keys.items() if known[3] in self.enriched.entries}

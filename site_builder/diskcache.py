@@ -42,7 +42,7 @@ from .cachedir import cache_dir, digest
 FILENAME = "memo.pickle"
 MAGIC = b"site-builder cache 2\n"
 """The first line of the file; the hash of the pickle after it comes on the second."""
-MEMOS = ("cleaned", "enriched", "html", "corpus")
+MEMOS = ("cleaned", "enriched", "html", "corpus", "rankings")
 """Memos worth keeping on disk; rendered pages are cheaper to redo than to store."""
 
 

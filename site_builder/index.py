@@ -18,6 +18,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .cache import Memo, data_digest
 from .config import SiteConfig
 from .errors import Diagnostics, SiteError, SourceLocation
 from .model import Article, Person, Site, Topic
@@ -67,10 +68,13 @@ def build_site(
     today: dt.date,
     diags: Diagnostics,
     memo: dict[str, Any] | None = None,
+    rankings: Memo[dict[str, tuple[str, ...]]] | None = None,
 ) -> Site:
     """Cross-reference everything; duplicate slugs are errors.
 
-    ``memo`` lets the dev server skip re-ranking unchanged related articles.
+    ``memo`` lets the dev server skip re-ranking unchanged related articles;
+    ``rankings`` (the disk cache's) lets a command-line build take all of them
+    from the last build when nothing they are ranked by changed.
     """
     seen: dict[str, Article] = {}
     # A file named after the slug keeps it; the other one, which took it, is the one to change
@@ -96,7 +100,8 @@ def build_site(
         topics={t.slug: t for t in topics_sorted},
         by_person=by_person,
         by_topic=by_topic,
-        related=_all_related(published, by_person, by_topic, None if memo is None else memo.setdefault("related", {})),
+        related=_all_related(published, by_person, by_topic, None if memo is None else memo.setdefault("related", {}),
+                             rankings),
         co_mentioned=_remembered(memo, "co_mentioned", (by_person, [a.people for a in published]),
                                  lambda: _together(by_person, by_slug, lambda a: a.people)),
         related_topics=_remembered(memo, "related_topics", (by_topic, [a.topics for a in published]),
@@ -138,6 +143,7 @@ def _all_related(
     by_person: dict[str, tuple[str, ...]],
     by_topic: dict[str, tuple[str, ...]],
     memo: dict[str, Any] | None = None,
+    rankings: Memo[dict[str, tuple[str, ...]]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Article slug -> up to three others: most shared people and topics first, then newest.
 
@@ -149,17 +155,27 @@ def _all_related(
     ``memo`` (kept by the dev server) holds each article's candidate lists and
     result: while the order of all articles stays the same, an article whose
     candidates are unchanged keeps its related articles without scoring.
+    ``rankings`` (a command-line build's, on disk) holds the whole result under a
+    hash of all it is ranked by: the articles in listing order, each one's
+    people and topics, and each person's and topic's candidates.
     """
     order = {a.slug: n for n, a in enumerate(published)}
     newest = [a.slug for a in published[: RELATED_COUNT + 1]]
+    of_person = {p: slugs[:CANDIDATES] for p, slugs in by_person.items()}
+    of_topic = {t: slugs[:CANDIDATES] for t, slugs in by_topic.items()}
+    key = ""
+    if rankings is not None:
+        key = data_digest([[(a.slug, sorted(set(a.people)), sorted(set(a.topics))) for a in published],
+                           of_person, of_topic])
+        known_all = rankings.get(key)
+        if known_all is not None:
+            return known_all
     if memo is not None and memo.get("") != (tuple(order), tuple(newest)):
         memo.clear()
         memo[""] = (tuple(order), tuple(newest))
     out: dict[str, tuple[str, ...]] = {}
     todo: list[tuple[str, list[tuple[str, ...]], list[tuple[str, ...]]]] = []
-    # Each term's candidates are cut once, not once for every article that has it.
-    of_person = {p: slugs[:CANDIDATES] for p, slugs in by_person.items()}
-    of_topic = {t: slugs[:CANDIDATES] for t, slugs in by_topic.items()}
+    # Each term's candidates are cut once (above), not once for every article that has it.
     for article in published:
         people = [of_person.get(p, ()) for p in sorted(set(article.people))]
         topics = [of_topic.get(t, ()) for t in sorted(set(article.topics))]
@@ -178,7 +194,7 @@ def _all_related(
         out[slug] = related
         if memo is not None:
             memo[slug] = (people, topics, related)
-    return out
+    return out if rankings is None else rankings.put(key, out)
 
 
 def _ranked(slug: str, people: list[tuple[str, ...]], topics: list[tuple[str, ...]], newest: list[str],

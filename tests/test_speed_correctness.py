@@ -1015,3 +1015,57 @@ def test_the_disk_cache_is_written_only_when_its_entries_changed(full_site: Path
     cache_file.write_bytes(cache_file.read_bytes()[:-10])
     _build(full_site, "public")
     assert written == [1, 1, 1, 1] and len(diskcache.load(full_site / "public").cleaned.entries) == 5
+
+
+def test_a_command_line_build_ranks_related_articles_again_only_when_what_ranks_them_changed(
+        full_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder import index
+
+    _build(full_site, "public")
+    ranked: list[str] = []
+    real_ranked = index._ranked
+    monkeypatch.setattr(index, "_ranked", lambda slug, *a: ranked.append(slug) or real_ranked(slug, *a))
+    articles = full_site / "content/articles"
+    article = articles / "belarus-releases-political-prisoners-signaling-shift-in.md"  # published at that date
+    article.write_text(article.read_text() + "\nOne more sentence about the release.\n")  # the body only
+    _build(full_site, "public")
+    assert ranked == []
+    # Its people are what related articles are ranked by: every article is ranked again.
+    article.write_text(article.read_text().replace(
+        "people: [ales-bialiatski, andrei-sannikov, maria-kalesnikava]", "people: [andrei-sannikov]"))
+    second = _build(full_site, "public")
+    assert sorted(ranked) == sorted(second.site.articles) and len(ranked) > 1
+    assert len(diskcache.load(full_site / "public").rankings.entries) == 1
+    fresh = _build(full_site, "fresh/public")
+    assert second.site.related == fresh.site.related
+    assert tree(full_site / "public") == tree(full_site / "fresh/public")
+
+
+def test_related_articles_follow_an_old_articles_people_beyond_every_candidate_list(
+        full_site: Path) -> None:
+    """Giving an old article a person changes no person's candidates (their newest 50) but does change
+    that article's related articles: the stored ranking must not be taken for it."""
+    from site_builder.index import CANDIDATES
+
+    articles = full_site / "content/articles"
+    for old in articles.glob("*.md"):
+        old.unlink()
+
+    def article(slug: str, day: int, people: str) -> Path:
+        path = articles / f"{slug}.md"
+        date = f"2024-{1 + day // 28:02d}-{1 + day % 28:02d}"
+        path.write_text(f"---\ntitle: Article {slug}\nslug: {slug}\ndate: {date}\npeople: [{people}]\n---\n"
+                        f"Text of {slug}.\n")
+        return path
+
+    for n in range(CANDIDATES + 2):  # more than a person's candidates
+        article(f"with-{n:02d}", 10 + n, "ales-bialiatski")
+    for n in range(4):  # the newest, with nobody: the related articles of an article with nobody
+        article(f"newest-{n}", 200 + n, "")
+    oldest = article("oldest", 0, "")
+    before = _build(full_site, "public").site.related["oldest"]
+    oldest.write_text(oldest.read_text().replace("people: []", "people: [ales-bialiatski]"))
+    after = _build(full_site, "public").site.related["oldest"]
+    assert before != after and all(slug.startswith("with-") for slug in after)
+    _build(full_site, "fresh/public")
+    assert tree(full_site / "public") == tree(full_site / "fresh/public")
