@@ -4,8 +4,9 @@ The dev server keeps its :class:`BuildCache` in memory between saves; a
 process starts from nothing.  Saving the cleaned and enriched articles and
 the Markdown HTML between builds means an unchanged article is neither
 cleaned nor enriched nor converted to HTML again; saving the corpus's
-proper nouns means a build whose article bodies did not change does not
-read them all again for those.  Each ``site-builder
+proper nouns and the related-article rankings means a build whose article
+bodies (or people, topics and dates) did not change does not read them all
+again (or rank them again).  Each ``site-builder
 build`` loads and saves the cache of its output folder; the dev server
 loads it when it starts and saves its own when it stops (:mod:`serve`).
 
