@@ -74,8 +74,8 @@ def load(out_dir: Path) -> BuildCache:
     try:
         if path.stat().st_uid != os.getuid():
             return cache  # someone else's file: never unpickle it
-        raw = path.read_bytes()
-        data: dict[str, Any] = pickle.loads(checked(raw))
+        written, payload = checked(path.read_bytes())
+        data: dict[str, Any] = pickle.loads(payload)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return cache
     if not isinstance(data, dict) or data.get("version") != code_version():
@@ -85,7 +85,7 @@ def load(out_dir: Path) -> BuildCache:
         if isinstance(entries, dict):
             memo: Memo[Any] = getattr(cache, name)
             memo.entries = entries
-    cache.saved = (_written_hash(raw), _keys(cache))
+    cache.saved = (written, _keys(cache))
     return cache
 
 
@@ -103,9 +103,9 @@ def save(out_dir: Path, cache: BuildCache) -> None:
     if cache.saved is not None and cache.saved[1] == keys:
         try:
             with (folder / FILENAME).open("rb") as f:
-                if _written_hash(f.read(len(MAGIC) + 64)) == cache.saved[0]:
+                if _split(f.read(len(MAGIC) + 64))[0] == cache.saved[0]:
                     return
-        except OSError:
+        except (OSError, ValueError):
             pass
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -131,19 +131,19 @@ def _keys(cache: BuildCache) -> dict[str, frozenset[str]]:
     return {name: frozenset(getattr(cache, name).entries) for name in MEMOS}
 
 
-def _written_hash(data: bytes) -> str:
-    """The hash on the second line of a cache file that begins with ``data``; "" if none."""
-    if not data.startswith(MAGIC):
-        return ""
-    written, newline, _ = data[len(MAGIC):].partition(b"\n")
-    return written.decode("ascii", "replace") if newline else ""
-
-
-def checked(data: bytes) -> bytes:
-    """The pickle in a cache file's ``data``; ValueError unless its hash is the one written with it."""
+def _split(data: bytes) -> tuple[str, bytes]:
+    """The hash on the second line of a cache file that begins with ``data``, and what follows
+    that line; ValueError if ``data`` does not begin as a cache file of this format."""
     if not data.startswith(MAGIC):
         raise ValueError("not a cache file of this format")
     written, _, payload = data[len(MAGIC):].partition(b"\n")
-    if written != digest(payload).encode("ascii"):
+    return written.decode("ascii", "replace"), payload
+
+
+def checked(data: bytes) -> tuple[str, bytes]:
+    """The hash and the pickle in a cache file's ``data``; ValueError unless the hash is the
+    one written with it."""
+    written, payload = _split(data)
+    if written != digest(payload):
         raise ValueError("the cache file was changed after it was written")
-    return payload
+    return written, payload
