@@ -161,12 +161,13 @@ def _all_related(
     """
     order = {a.slug: n for n, a in enumerate(published)}
     newest = [a.slug for a in published[: RELATED_COUNT + 1]]
+    # Each term's candidates are cut once, not once for every article that has it.
     of_person = {p: slugs[:CANDIDATES] for p, slugs in by_person.items()}
     of_topic = {t: slugs[:CANDIDATES] for t, slugs in by_topic.items()}
+    terms = [(a.slug, sorted(set(a.people)), sorted(set(a.topics))) for a in published]
     key = ""
     if rankings is not None:
-        key = data_digest([[(a.slug, sorted(set(a.people)), sorted(set(a.topics))) for a in published],
-                           of_person, of_topic])
+        key = data_digest([terms, of_person, of_topic])
         known_all = rankings.get(key)
         if known_all is not None:
             return known_all
@@ -175,16 +176,15 @@ def _all_related(
         memo[""] = (tuple(order), tuple(newest))
     out: dict[str, tuple[str, ...]] = {}
     todo: list[tuple[str, list[tuple[str, ...]], list[tuple[str, ...]]]] = []
-    # Each term's candidates are cut once (above), not once for every article that has it.
-    for article in published:
-        people = [of_person.get(p, ()) for p in sorted(set(article.people))]
-        topics = [of_topic.get(t, ()) for t in sorted(set(article.topics))]
-        known = memo.get(article.slug) if memo is not None else None
+    for slug, person_slugs, topic_slugs in terms:
+        people = [of_person.get(p, ()) for p in person_slugs]
+        topics = [of_topic.get(t, ()) for t in topic_slugs]
+        known = memo.get(slug) if memo is not None else None
         if known is not None and known[0] == people and known[1] == topics:
-            out[article.slug] = known[2]
+            out[slug] = known[2]
         else:
-            out[article.slug] = ()  # keeps the listing order; ranked below
-            todo.append((article.slug, people, topics))
+            out[slug] = ()  # keeps the listing order; ranked below
+            todo.append((slug, people, topics))
     # Ranked on every core when there are many, a batch of articles per task.
     batch = max(1, len(todo) // 64)
     ranked = map_ordered(lambda i: [_ranked(slug, people, topics, newest, order)
